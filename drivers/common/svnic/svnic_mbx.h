@@ -1,0 +1,238 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SVNIC_MBX_H
+#define SVNIC_MBX_H
+
+/*
+ * The PF/VF mailbox: the backchannel between a VF's driver and the PF's driver
+ * (NDIS "PF/VF backchannel"). Each message is a 16-byte header followed by an
+ * opcode-specific payload; every VF request gets exactly one reply carrying the
+ * request's sequence number and a status (0 or a positive errno). The PF may send
+ * unsolicited notices (link, reset, going down), which are not answered.
+ *
+ * Wire byte order is little-endian. Reserved fields are sent as zero and a
+ * message with a non-zero reserved field is refused, so they can be given a
+ * meaning in a later minor version. Shared by the PF PMD, the VF PMD and the
+ * device model: the two ends cannot drift.
+ */
+
+#include <assert.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
+#error "svnic wire formats are little-endian; a big-endian port needs conversions here"
+#endif
+
+#define SVNIC_MBX_VERSION_MAJOR	1
+#define SVNIC_MBX_VERSION_MINOR	0
+#define SVNIC_MBX_VERSION(maj, min)	((uint16_t)(((maj) << 8) | (min)))
+#define SVNIC_MBX_VERSION_GET_MAJOR(v)	((uint16_t)((v) >> 8))
+#define SVNIC_MBX_VERSION_GET_MINOR(v)	((uint16_t)((v) & 0xff))
+
+/* One message, header included, fits the mailbox window of a VF's BAR0. */
+#define SVNIC_MBX_MSG_MAX	2048u
+
+enum svnic_mbx_opcode {
+	/* VF to PF requests */
+	SVNIC_MBX_OP_HELLO		= 0x01,
+	SVNIC_MBX_OP_GET_RESOURCES	= 0x02,
+	SVNIC_MBX_OP_SET_MAC		= 0x03,
+	SVNIC_MBX_OP_ADD_MAC_FILTER	= 0x04,
+	SVNIC_MBX_OP_DEL_MAC_FILTER	= 0x05,
+	SVNIC_MBX_OP_SET_MULTICAST_LIST	= 0x06,
+	SVNIC_MBX_OP_SET_PROMISC	= 0x07,
+	SVNIC_MBX_OP_SET_ALLMULTI	= 0x08,
+	SVNIC_MBX_OP_ADD_VLAN		= 0x09,
+	SVNIC_MBX_OP_DEL_VLAN		= 0x0a,
+	SVNIC_MBX_OP_CONFIG_RSS		= 0x0b,
+	SVNIC_MBX_OP_SET_MTU		= 0x0c,
+	SVNIC_MBX_OP_GET_STATS		= 0x0d,
+	SVNIC_MBX_OP_RESET_REQUEST	= 0x0e,
+	SVNIC_MBX_OP_REQ_MAX		= SVNIC_MBX_OP_RESET_REQUEST,
+	/* PF to VF notices */
+	SVNIC_MBX_OP_LINK_EVENT		= 0x81,
+	SVNIC_MBX_OP_RESET_NOTICE	= 0x82,
+	SVNIC_MBX_OP_PF_GOING_DOWN	= 0x83,
+};
+
+#define SVNIC_MBX_F_REPLY	0x0001	/* answer to the request with the same seq */
+#define SVNIC_MBX_F_NOTICE	0x0002	/* unsolicited PF-to-VF message, not answered */
+#define SVNIC_MBX_F_MASK	(SVNIC_MBX_F_REPLY | SVNIC_MBX_F_NOTICE)
+
+struct svnic_mbx_hdr {
+	uint16_t version;	/* SVNIC_MBX_VERSION(major, minor) */
+	uint16_t opcode;	/* enum svnic_mbx_opcode */
+	uint16_t flags;		/* SVNIC_MBX_F_* */
+	uint16_t len;		/* payload bytes following the header */
+	uint32_t seq;		/* chosen by the requester, echoed in the reply */
+	uint32_t status;	/* replies: 0 or a positive errno; requests: 0 */
+};
+static_assert(sizeof(struct svnic_mbx_hdr) == 16, "mailbox header is 16 bytes");
+
+#define SVNIC_MBX_PAYLOAD_MAX	(SVNIC_MBX_MSG_MAX - sizeof(struct svnic_mbx_hdr))
+
+/* Limits a VF can be granted; the PF grants less to untrusted VFs. */
+#define SVNIC_MBX_MAC_FILTERS_MAX	16
+#define SVNIC_MBX_MC_ADDRS_MAX		64
+#define SVNIC_MBX_VLAN_FILTERS_MAX	64
+#define SVNIC_RSS_KEY_MAX		52
+#define SVNIC_RSS_TABLE_MAX		512
+#define SVNIC_MTU_MIN			68
+#define SVNIC_MTU_MAX			9600
+
+/* Capability bits (HELLO and GET_RESOURCES). */
+#define SVNIC_MBX_CAP_RSS		(1u << 0)
+#define SVNIC_MBX_CAP_VLAN_OFFLOAD	(1u << 1)
+#define SVNIC_MBX_CAP_TRUSTED		(1u << 2)	/* resources: the VF is trusted */
+#define SVNIC_MBX_CAP_PORT_VLAN		(1u << 3)	/* resources: a port VLAN is set */
+#define SVNIC_MBX_CAP_ADMIN_MAC		(1u << 4)	/* resources: the operator set the MAC */
+#define SVNIC_MBX_CAP_LINK_EVENTS	(1u << 5)
+
+/* HELLO: the VF offers the highest version it speaks; the reply carries the
+ * version both will use (same major, lower minor) and the PF's capabilities. */
+struct svnic_mbx_hello {
+	uint16_t major;
+	uint16_t minor;
+	uint32_t caps;
+};
+static_assert(sizeof(struct svnic_mbx_hello) == 8, "");
+
+/* GET_RESOURCES reply. */
+struct svnic_mbx_resources {
+	uint16_t num_queue_pairs;
+	uint16_t min_mtu;
+	uint16_t max_mtu;
+	uint16_t rss_key_size;
+	uint16_t rss_table_size;
+	uint16_t max_mac_filters;
+	uint16_t max_vlan_filters;
+	uint16_t max_mc_addrs;
+	uint8_t mac[6];		/* the MAC the VF must use (operator's or permanent) */
+	uint16_t port_vlan;	/* informational: 0 when none */
+	uint32_t caps;
+	uint32_t rsvd;
+	uint64_t rss_hash_types;	/* SVNIC_RSS_HF_* the device hashes on */
+};
+static_assert(sizeof(struct svnic_mbx_resources) == 40, "");
+
+/* SET_MAC, ADD_MAC_FILTER, DEL_MAC_FILTER */
+struct svnic_mbx_mac {
+	uint8_t addr[6];
+	uint16_t rsvd;
+};
+static_assert(sizeof(struct svnic_mbx_mac) == 8, "");
+
+/* SET_MULTICAST_LIST: replaces the whole list; count 0 clears it. */
+struct svnic_mbx_mc_list {
+	uint16_t count;
+	uint16_t rsvd;
+	uint8_t addrs[][6];
+};
+static_assert(sizeof(struct svnic_mbx_mc_list) == 4, "");
+
+/* SET_PROMISC, SET_ALLMULTI */
+struct svnic_mbx_enable {
+	uint8_t enable;		/* 0 or 1 */
+	uint8_t rsvd[3];
+};
+static_assert(sizeof(struct svnic_mbx_enable) == 4, "");
+
+/* ADD_VLAN, DEL_VLAN */
+struct svnic_mbx_vlan {
+	uint16_t vlan_id;	/* 1..4094 */
+	uint16_t rsvd;
+};
+static_assert(sizeof(struct svnic_mbx_vlan) == 4, "");
+
+#define SVNIC_RSS_FUNC_DEFAULT	0
+#define SVNIC_RSS_FUNC_TOEPLITZ	1
+#define SVNIC_RSS_FUNC_MAX	SVNIC_RSS_FUNC_TOEPLITZ
+
+#define SVNIC_RSS_HF_IPV4	(1ull << 0)
+#define SVNIC_RSS_HF_IPV4_TCP	(1ull << 1)
+#define SVNIC_RSS_HF_IPV4_UDP	(1ull << 2)
+#define SVNIC_RSS_HF_IPV6	(1ull << 3)
+#define SVNIC_RSS_HF_IPV6_TCP	(1ull << 4)
+#define SVNIC_RSS_HF_IPV6_UDP	(1ull << 5)
+#define SVNIC_RSS_HF_ALL	((1ull << 6) - 1)
+
+/* CONFIG_RSS: key_len 0 keeps the key, table_len 0 keeps the table. Table
+ * entries index the VF's own queues (0 .. num_queue_pairs - 1). */
+struct svnic_mbx_rss {
+	uint8_t hash_func;	/* SVNIC_RSS_FUNC_* */
+	uint8_t key_len;	/* 0 or the device's key size */
+	uint16_t table_len;	/* 0, or a power of two up to SVNIC_RSS_TABLE_MAX */
+	uint32_t rsvd;
+	uint64_t hash_types;	/* SVNIC_RSS_HF_* */
+	uint8_t key[SVNIC_RSS_KEY_MAX];
+	uint8_t rsvd2[4];
+	uint16_t table[];
+};
+static_assert(sizeof(struct svnic_mbx_rss) == 72, "");
+
+/* SET_MTU */
+struct svnic_mbx_mtu {
+	uint16_t mtu;
+	uint16_t rsvd;
+};
+static_assert(sizeof(struct svnic_mbx_mtu) == 4, "");
+
+/* GET_STATS reply: the VPort's counters as the device keeps them. */
+struct svnic_mbx_stats {
+	uint64_t rx_packets;
+	uint64_t rx_bytes;
+	uint64_t rx_dropped;
+	uint64_t tx_packets;
+	uint64_t tx_bytes;
+	uint64_t tx_dropped;
+	uint64_t tx_spoofed;
+	uint64_t rsvd;
+};
+static_assert(sizeof(struct svnic_mbx_stats) == 64, "");
+
+/* LINK_EVENT notice */
+struct svnic_mbx_link {
+	uint8_t link_up;
+	uint8_t full_duplex;
+	uint16_t rsvd;
+	uint32_t speed_mbps;
+};
+static_assert(sizeof(struct svnic_mbx_link) == 8, "");
+
+#define SVNIC_MBX_RESET_PF		1	/* the PF reset the whole device */
+#define SVNIC_MBX_RESET_OPERATOR	2	/* the operator reset this VF */
+
+/* RESET_NOTICE notice: the VF's state is gone; re-run HELLO after it. */
+struct svnic_mbx_reset_notice {
+	uint32_t reason;	/* SVNIC_MBX_RESET_* */
+	uint32_t rsvd;
+};
+static_assert(sizeof(struct svnic_mbx_reset_notice) == 8, "");
+
+/** Name of an opcode for logs ("SET_MAC"), "UNKNOWN" otherwise. */
+const char *svnic_mbx_op_name(uint16_t opcode);
+
+/**
+ * Check a VF-to-PF request as it arrived: header, version major, opcode, flags,
+ * exact payload length for the opcode, counts and field ranges, reserved fields.
+ * Nothing about the VF's permissions is judged here.
+ * @return 0, or -EMSGSIZE (truncated, oversized, len mismatch), -EPROTONOSUPPORT
+ *   (major version), -EOPNOTSUPP (unknown opcode), -EINVAL (bad field).
+ */
+int svnic_mbx_validate_request(const void *msg, size_t len);
+
+/**
+ * Check a PF-to-VF message (a reply to request @p req_opcode, or a notice) as the
+ * VF driver receives it. @return 0 or a negative errno as above.
+ */
+int svnic_mbx_validate_from_pf(const void *msg, size_t len, uint16_t req_opcode);
+
+/**
+ * Write a header for a message of @p payload_len bytes into @p buf.
+ * @return the message's total length, or 0 when it does not fit @p cap.
+ */
+size_t svnic_mbx_build(void *buf, size_t cap, uint16_t opcode, uint16_t flags,
+		       uint32_t seq, uint32_t status, const void *payload,
+		       uint16_t payload_len);
+
+#endif /* SVNIC_MBX_H */
