@@ -124,13 +124,16 @@ for suite in "${suites[@]}"; do
 			-Db_sanitize=address,undefined -Db_lundef=false \
 			"-Dc_args=-fsanitize=fuzzer-no-link -fno-sanitize-recover=all"; then
 			for t in build-fuzz/test/fuzz/fuzz_*; do
-				[ -x "$t" ] || continue
+				[ -f "$t" ] && [ -x "$t" ] || continue
 				name=$(basename "$t")
+				# new inputs go to a scratch corpus; the seeds in the tree stay as they are
 				corpus="$out/corpus-$name"
+				seeds=()
+				[ -d "test/fuzz/corpus/$name" ] && seeds=("test/fuzz/corpus/$name")
 				mkdir -p "$corpus" "$out/artifacts"
 				if "$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
 					-artifact_prefix="$out/artifacts/$name-" -print_final_stats=1 \
-					"$corpus" "test/fuzz/corpus/$name" > "$out/$name.log" 2>&1; then
+					"$corpus" "${seeds[@]}" > "$out/$name.log" 2>&1; then
 					record "fuzz:$name" 1 0 0 "$(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/$name.log" | sed 's/.*: /runs=/')"
 				else
 					tail -n 30 "$out/$name.log"

@@ -478,7 +478,8 @@ sriov_vport_create(struct sriov_switch *sw, uint16_t vf_id, uint16_t queue_base,
 	}
 	if (ret < 0) {
 		SRIOV_LOG(ERR, "switch %u vf %u: no queue range for the VPort "
-			  "(base %u, %u queues): %s", sw->cfg.switch_id, vf_id, queue_base, nb_queues,
+			  "(base %u, %u queues): %s", sw->cfg.switch_id, vf_id, queue_base,
+			  nb_queues,
 			  ret == -EBUSY ? "overlaps another VPort" :
 			  ret == -ENOSPC ? "no free contiguous range" : "outside the VF queues");
 		return ret;
