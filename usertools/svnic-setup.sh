@@ -15,7 +15,7 @@ cd "$top"
 # What svnic builds and tests with, all from Debian 12.
 packages=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
-	libdpdk-dev libnuma-dev libcunit1-dev
+	libdpdk-dev libnuma-dev libcunit1-dev libjson-c-dev libpcap-dev
 	python3 python3-pytest gcovr valgrind
 	dpkg-dev xz-utils
 )

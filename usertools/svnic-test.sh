@@ -6,7 +6,8 @@
 #
 #   usertools/svnic-test.sh [--suite NAME]... [--fuzz-seconds N]
 #
-# Suites: style (pytest), unit (CUnit), asan (the unit suite built with
+# Suites: style (pytest), clang (the whole tree builds warning-free with clang
+# too), unit (CUnit, gcc), asan (the unit suite built with
 # AddressSanitizer + UndefinedBehaviorSanitizer), fuzz (a short run of every
 # libFuzzer target, built with clang), coverage (lib/sriov line coverage >= 90%).
 set -uo pipefail
@@ -14,14 +15,14 @@ set -uo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-all_suites=(style unit asan fuzz coverage)
+all_suites=(style clang unit asan fuzz coverage)
 suites=()
 fuzz_seconds=${SVNIC_FUZZ_SECONDS:-20}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--suite) suites+=("$2"); shift 2 ;;
 	--fuzz-seconds) fuzz_seconds=$2; shift 2 ;;
-	-h|--help) sed -n '3,12p' "$0"; exit 0 ;;
+	-h|--help) sed -n '3,/^set /p' "$0" | sed '$d'; exit 0 ;;
 	*) echo "svnic-test: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -102,6 +103,14 @@ for suite in "${suites[@]}"; do
 			$py usertools/svnic-test-collect.py junit "$out/style.xml" style >> "$results"
 		else
 			record style 0 1 0 "pytest did not run"
+		fi
+		;;
+	clang)
+		say "clang: the whole tree, -Wall -Wextra -Werror, with clang"
+		if CC=clang configure build-clang; then
+			record "build:clang" 1 0 0
+		else
+			record "build:clang" 0 1 0 "clang build failed: $out/build-clang.build.log"
 		fi
 		;;
 	unit)

@@ -317,6 +317,7 @@ static void
 sriov_vf_guest_clear(struct sriov_vf *vf)
 {
 	memset(&vf->guest, 0, sizeof(vf->guest));
+	vf->mbx_log_count = 0;
 	sriov_ratelimit_reset(&vf->mbx_rl, vf->mbx_rl.last_ns);
 }
 
@@ -562,8 +563,11 @@ sriov_vport_enforce(struct sriov_vf *vf)
 		g->allmulti = false;
 	if (!p->trust && p->mac_set && g->mac_set && memcmp(g->mac, p->mac, 6) != 0)
 		g->mac_set = false;
-	if (g->nb_mac_filters > sriov_limit_macs(vf))
+	if (g->nb_mac_filters > sriov_limit_macs(vf)) {
+		memset(g->mac_filters[sriov_limit_macs(vf)], 0,
+		       (g->nb_mac_filters - sriov_limit_macs(vf)) * sizeof(g->mac_filters[0]));
 		g->nb_mac_filters = (uint16_t)sriov_limit_macs(vf);
+	}
 	for (v = 0; v < 4096; v++) {
 		if (!(g->vlan_bitmap[v / 8] & (1u << (v % 8))))
 			continue;

@@ -124,6 +124,9 @@ struct sriov_vf {
 	struct sriov_vport vport;	/* valid while a VPort is attached */
 	struct sriov_vf_guest guest;
 	struct sriov_ratelimit mbx_rl;	/* mailbox token bucket and strikes */
+	/* Mailbox rejections are logged the 1st, 2nd, 4th... time so a VF hammering
+	 * a refused path cannot flood the log; a new guest driver starts over. */
+	unsigned long mbx_log_count;
 };
 
 struct sriov_switch;

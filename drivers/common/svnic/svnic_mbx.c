@@ -1,2 +1,444 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
-typedef int svnic_placeholder_t;
+/*
+ * Mailbox decoders: every message is checked against one table entry for its
+ * opcode (payload size, fixed or variable, and a field check) before anyone
+ * looks at it, so the PF handler and the VF driver only ever see messages that
+ * are well formed. Payloads are copied into aligned locals: the mailbox window
+ * gives no alignment guarantee beyond the byte.
+ */
+
+#include <errno.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "svnic_mbx.h"
+
+#define SVNIC_MBX_HDR_LEN	sizeof(struct svnic_mbx_hdr)
+#define SVNIC_MBX_MAC_LEN	6
+#define SVNIC_MBX_VLAN_MAX	4094
+/* A status is an errno value; anything past this is not one. */
+#define SVNIC_MBX_STATUS_MAX	4095u
+
+/* Check of an opcode's payload, whose size is already known to be right. */
+typedef int (*svnic_mbx_check_t)(const uint8_t *p, uint16_t len);
+
+struct svnic_mbx_rule {
+	uint16_t size;		/* exact size; for variable payloads the fixed part */
+	bool variable;		/* the check computes the exact size itself */
+	svnic_mbx_check_t check;	/* NULL: nothing beyond the size */
+};
+
+static const char * const svnic_mbx_names[] = {
+	[SVNIC_MBX_OP_HELLO] = "HELLO",
+	[SVNIC_MBX_OP_GET_RESOURCES] = "GET_RESOURCES",
+	[SVNIC_MBX_OP_SET_MAC] = "SET_MAC",
+	[SVNIC_MBX_OP_ADD_MAC_FILTER] = "ADD_MAC_FILTER",
+	[SVNIC_MBX_OP_DEL_MAC_FILTER] = "DEL_MAC_FILTER",
+	[SVNIC_MBX_OP_SET_MULTICAST_LIST] = "SET_MULTICAST_LIST",
+	[SVNIC_MBX_OP_SET_PROMISC] = "SET_PROMISC",
+	[SVNIC_MBX_OP_SET_ALLMULTI] = "SET_ALLMULTI",
+	[SVNIC_MBX_OP_ADD_VLAN] = "ADD_VLAN",
+	[SVNIC_MBX_OP_DEL_VLAN] = "DEL_VLAN",
+	[SVNIC_MBX_OP_CONFIG_RSS] = "CONFIG_RSS",
+	[SVNIC_MBX_OP_SET_MTU] = "SET_MTU",
+	[SVNIC_MBX_OP_GET_STATS] = "GET_STATS",
+	[SVNIC_MBX_OP_RESET_REQUEST] = "RESET_REQUEST",
+};
+
+static const char * const svnic_mbx_notice_names[] = {
+	[SVNIC_MBX_OP_LINK_EVENT - SVNIC_MBX_OP_LINK_EVENT] = "LINK_EVENT",
+	[SVNIC_MBX_OP_RESET_NOTICE - SVNIC_MBX_OP_LINK_EVENT] = "RESET_NOTICE",
+	[SVNIC_MBX_OP_PF_GOING_DOWN - SVNIC_MBX_OP_LINK_EVENT] = "PF_GOING_DOWN",
+};
+
+#define SVNIC_MBX_NB_NOTICES \
+	(sizeof(svnic_mbx_notice_names) / sizeof(svnic_mbx_notice_names[0]))
+
+const char *
+svnic_mbx_op_name(uint16_t opcode)
+{
+	if (opcode >= SVNIC_MBX_OP_HELLO && opcode <= SVNIC_MBX_OP_REQ_MAX)
+		return svnic_mbx_names[opcode];
+	if (opcode >= SVNIC_MBX_OP_LINK_EVENT &&
+	    opcode - SVNIC_MBX_OP_LINK_EVENT < (int)SVNIC_MBX_NB_NOTICES)
+		return svnic_mbx_notice_names[opcode - SVNIC_MBX_OP_LINK_EVENT];
+	return "UNKNOWN";
+}
+
+static bool
+svnic_mbx_mac_is_zero(const uint8_t *mac)
+{
+	static const uint8_t zero[SVNIC_MBX_MAC_LEN];
+
+	return memcmp(mac, zero, SVNIC_MBX_MAC_LEN) == 0;
+}
+
+static bool
+svnic_mbx_mac_is_unicast(const uint8_t *mac)
+{
+	return (mac[0] & 0x01) == 0 && !svnic_mbx_mac_is_zero(mac);
+}
+
+static bool
+svnic_mbx_is_pow2(uint32_t v)
+{
+	return v != 0 && (v & (v - 1)) == 0;
+}
+
+static bool
+svnic_mbx_all_zero(const uint8_t *p, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (p[i] != 0)
+			return false;
+	return true;
+}
+
+/* VF-to-PF payload checks */
+
+static int
+svnic_mbx_check_hello(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_hello h;
+
+	(void)len;
+	memcpy(&h, p, sizeof(h));
+	/*
+	 * Any major is well formed here: a VF offering another major gets a
+	 * reply saying so (EPROTONOSUPPORT) rather than a bare refusal. Unknown
+	 * capability bits are offers from a newer minor and are ignored.
+	 */
+	return h.minor <= 0xff ? 0 : -EINVAL;
+}
+
+/* SET_MAC, ADD_MAC_FILTER, DEL_MAC_FILTER: only unicast addresses name a port. */
+static int
+svnic_mbx_check_mac(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_mac m;
+
+	(void)len;
+	memcpy(&m, p, sizeof(m));
+	if (m.rsvd != 0 || !svnic_mbx_mac_is_unicast(m.addr))
+		return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_mc_list(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_mc_list l;
+	uint16_t i;
+
+	memcpy(&l, p, sizeof(l));
+	if (l.rsvd != 0 || l.count > SVNIC_MBX_MC_ADDRS_MAX)
+		return -EINVAL;
+	if (len != sizeof(l) + (size_t)l.count * SVNIC_MBX_MAC_LEN)
+		return -EMSGSIZE;
+	for (i = 0; i < l.count; i++)
+		if ((p[sizeof(l) + (size_t)i * SVNIC_MBX_MAC_LEN] & 0x01) == 0)
+			return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_enable(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_enable e;
+
+	(void)len;
+	memcpy(&e, p, sizeof(e));
+	if (e.enable > 1 || !svnic_mbx_all_zero(e.rsvd, sizeof(e.rsvd)))
+		return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_vlan(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_vlan v;
+
+	(void)len;
+	memcpy(&v, p, sizeof(v));
+	if (v.rsvd != 0 || v.vlan_id == 0 || v.vlan_id > SVNIC_MBX_VLAN_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * key_len is 0 (keep the key) or 1..SVNIC_RSS_KEY_MAX; whether it matches the
+ * device's key size is the PF's business (it knows the device). Key bytes past
+ * key_len are reserved. Table entries are queue indexes that only the PF can
+ * judge against the VPort.
+ */
+static int
+svnic_mbx_check_rss(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_rss r;
+
+	memcpy(&r, p, sizeof(r));
+	if (r.table_len != 0 &&
+	    (!svnic_mbx_is_pow2(r.table_len) || r.table_len > SVNIC_RSS_TABLE_MAX))
+		return -EINVAL;
+	if (len != sizeof(r) + (size_t)r.table_len * sizeof(uint16_t))
+		return -EMSGSIZE;
+	if (r.hash_func > SVNIC_RSS_FUNC_MAX || r.key_len > SVNIC_RSS_KEY_MAX ||
+	    (r.hash_types & ~SVNIC_RSS_HF_ALL) != 0 || r.rsvd != 0 ||
+	    !svnic_mbx_all_zero(r.rsvd2, sizeof(r.rsvd2)) ||
+	    !svnic_mbx_all_zero(r.key + r.key_len, SVNIC_RSS_KEY_MAX - r.key_len))
+		return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_mtu(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_mtu m;
+
+	(void)len;
+	memcpy(&m, p, sizeof(m));
+	if (m.rsvd != 0 || m.mtu < SVNIC_MTU_MIN || m.mtu > SVNIC_MTU_MAX)
+		return -EINVAL;
+	return 0;
+}
+
+static const struct svnic_mbx_rule svnic_mbx_req_rules[SVNIC_MBX_OP_REQ_MAX + 1] = {
+	[SVNIC_MBX_OP_HELLO] = { sizeof(struct svnic_mbx_hello), false,
+				 svnic_mbx_check_hello },
+	[SVNIC_MBX_OP_GET_RESOURCES] = { 0, false, NULL },
+	[SVNIC_MBX_OP_SET_MAC] = { sizeof(struct svnic_mbx_mac), false, svnic_mbx_check_mac },
+	[SVNIC_MBX_OP_ADD_MAC_FILTER] = { sizeof(struct svnic_mbx_mac), false,
+					  svnic_mbx_check_mac },
+	[SVNIC_MBX_OP_DEL_MAC_FILTER] = { sizeof(struct svnic_mbx_mac), false,
+					  svnic_mbx_check_mac },
+	[SVNIC_MBX_OP_SET_MULTICAST_LIST] = { sizeof(struct svnic_mbx_mc_list), true,
+					      svnic_mbx_check_mc_list },
+	[SVNIC_MBX_OP_SET_PROMISC] = { sizeof(struct svnic_mbx_enable), false,
+				       svnic_mbx_check_enable },
+	[SVNIC_MBX_OP_SET_ALLMULTI] = { sizeof(struct svnic_mbx_enable), false,
+					svnic_mbx_check_enable },
+	[SVNIC_MBX_OP_ADD_VLAN] = { sizeof(struct svnic_mbx_vlan), false, svnic_mbx_check_vlan },
+	[SVNIC_MBX_OP_DEL_VLAN] = { sizeof(struct svnic_mbx_vlan), false, svnic_mbx_check_vlan },
+	[SVNIC_MBX_OP_CONFIG_RSS] = { sizeof(struct svnic_mbx_rss), true, svnic_mbx_check_rss },
+	[SVNIC_MBX_OP_SET_MTU] = { sizeof(struct svnic_mbx_mtu), false, svnic_mbx_check_mtu },
+	[SVNIC_MBX_OP_GET_STATS] = { 0, false, NULL },
+	[SVNIC_MBX_OP_RESET_REQUEST] = { 0, false, NULL },
+};
+
+/* PF-to-VF payload checks */
+
+static int
+svnic_mbx_check_hello_reply(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_hello h;
+
+	(void)len;
+	memcpy(&h, p, sizeof(h));
+	/* The agreed version is never newer than what this side offered. */
+	if (h.major != SVNIC_MBX_VERSION_MAJOR || h.minor > SVNIC_MBX_VERSION_MINOR)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+static int
+svnic_mbx_check_resources(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_resources r;
+
+	(void)len;
+	memcpy(&r, p, sizeof(r));
+	if (r.num_queue_pairs == 0 || r.min_mtu < SVNIC_MTU_MIN ||
+	    r.max_mtu > SVNIC_MTU_MAX || r.min_mtu > r.max_mtu)
+		return -EINVAL;
+	if (r.rss_key_size > SVNIC_RSS_KEY_MAX ||
+	    (r.rss_table_size != 0 && (!svnic_mbx_is_pow2(r.rss_table_size) ||
+				       r.rss_table_size > SVNIC_RSS_TABLE_MAX)) ||
+	    (r.rss_hash_types & ~SVNIC_RSS_HF_ALL) != 0)
+		return -EINVAL;
+	if (r.max_mac_filters > SVNIC_MBX_MAC_FILTERS_MAX ||
+	    r.max_vlan_filters > SVNIC_MBX_VLAN_FILTERS_MAX ||
+	    r.max_mc_addrs > SVNIC_MBX_MC_ADDRS_MAX)
+		return -EINVAL;
+	if (!svnic_mbx_mac_is_unicast(r.mac) || r.port_vlan > SVNIC_MBX_VLAN_MAX ||
+	    (r.port_vlan != 0) != ((r.caps & SVNIC_MBX_CAP_PORT_VLAN) != 0) || r.rsvd != 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_stats(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_stats s;
+
+	(void)len;
+	memcpy(&s, p, sizeof(s));
+	return s.rsvd == 0 ? 0 : -EINVAL;
+}
+
+static int
+svnic_mbx_check_link(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_link l;
+
+	(void)len;
+	memcpy(&l, p, sizeof(l));
+	if (l.link_up > 1 || l.full_duplex > 1 || l.rsvd != 0)
+		return -EINVAL;
+	return 0;
+}
+
+static int
+svnic_mbx_check_reset_notice(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_reset_notice r;
+
+	(void)len;
+	memcpy(&r, p, sizeof(r));
+	if (r.reason != SVNIC_MBX_RESET_PF && r.reason != SVNIC_MBX_RESET_OPERATOR)
+		return -EINVAL;
+	return r.rsvd == 0 ? 0 : -EINVAL;
+}
+
+/* Successful replies; a refusal (status != 0) has no payload whatever the opcode. */
+static const struct svnic_mbx_rule svnic_mbx_reply_rules[SVNIC_MBX_OP_REQ_MAX + 1] = {
+	[SVNIC_MBX_OP_HELLO] = { sizeof(struct svnic_mbx_hello), false,
+				 svnic_mbx_check_hello_reply },
+	[SVNIC_MBX_OP_GET_RESOURCES] = { sizeof(struct svnic_mbx_resources), false,
+					 svnic_mbx_check_resources },
+	[SVNIC_MBX_OP_GET_STATS] = { sizeof(struct svnic_mbx_stats), false,
+				     svnic_mbx_check_stats },
+	/* every other opcode: an empty payload */
+};
+
+static const struct svnic_mbx_rule svnic_mbx_notice_rules[SVNIC_MBX_NB_NOTICES] = {
+	[SVNIC_MBX_OP_LINK_EVENT - SVNIC_MBX_OP_LINK_EVENT] = {
+		sizeof(struct svnic_mbx_link), false, svnic_mbx_check_link },
+	[SVNIC_MBX_OP_RESET_NOTICE - SVNIC_MBX_OP_LINK_EVENT] = {
+		sizeof(struct svnic_mbx_reset_notice), false, svnic_mbx_check_reset_notice },
+	[SVNIC_MBX_OP_PF_GOING_DOWN - SVNIC_MBX_OP_LINK_EVENT] = { 0, false, NULL },
+};
+
+static bool
+svnic_mbx_is_request(uint16_t opcode)
+{
+	return opcode >= SVNIC_MBX_OP_HELLO && opcode <= SVNIC_MBX_OP_REQ_MAX;
+}
+
+static const struct svnic_mbx_rule *
+svnic_mbx_notice_rule(uint16_t opcode)
+{
+	if (opcode < SVNIC_MBX_OP_LINK_EVENT ||
+	    opcode - SVNIC_MBX_OP_LINK_EVENT >= (int)SVNIC_MBX_NB_NOTICES)
+		return NULL;
+	return &svnic_mbx_notice_rules[opcode - SVNIC_MBX_OP_LINK_EVENT];
+}
+
+/* Framing and version, common to both directions. */
+static int
+svnic_mbx_check_frame(const void *msg, size_t len, struct svnic_mbx_hdr *hdr)
+{
+	if (msg == NULL || len < SVNIC_MBX_HDR_LEN || len > SVNIC_MBX_MSG_MAX)
+		return -EMSGSIZE;
+	memcpy(hdr, msg, sizeof(*hdr));
+	if (len != SVNIC_MBX_HDR_LEN + hdr->len)
+		return -EMSGSIZE;
+	if (SVNIC_MBX_VERSION_GET_MAJOR(hdr->version) != SVNIC_MBX_VERSION_MAJOR)
+		return -EPROTONOSUPPORT;
+	return 0;
+}
+
+static int
+svnic_mbx_check_payload(const struct svnic_mbx_rule *rule, const struct svnic_mbx_hdr *hdr,
+			const uint8_t *payload)
+{
+	if (rule->variable ? hdr->len < rule->size : hdr->len != rule->size)
+		return -EMSGSIZE;
+	return rule->check != NULL ? rule->check(payload, hdr->len) : 0;
+}
+
+int
+svnic_mbx_validate_request(const void *msg, size_t len)
+{
+	struct svnic_mbx_hdr hdr;
+	int ret;
+
+	ret = svnic_mbx_check_frame(msg, len, &hdr);
+	if (ret != 0)
+		return ret;
+	if (!svnic_mbx_is_request(hdr.opcode))
+		return -EOPNOTSUPP;
+	if (hdr.flags != 0 || hdr.status != 0)
+		return -EINVAL;
+	return svnic_mbx_check_payload(&svnic_mbx_req_rules[hdr.opcode], &hdr,
+				       (const uint8_t *)msg + SVNIC_MBX_HDR_LEN);
+}
+
+int
+svnic_mbx_validate_from_pf(const void *msg, size_t len, uint16_t req_opcode)
+{
+	static const struct svnic_mbx_rule empty = { 0, false, NULL };
+	const struct svnic_mbx_rule *rule;
+	struct svnic_mbx_hdr hdr;
+	int ret;
+
+	ret = svnic_mbx_check_frame(msg, len, &hdr);
+	if (ret != 0)
+		return ret;
+	switch (hdr.flags) {
+	case SVNIC_MBX_F_NOTICE:
+		rule = svnic_mbx_notice_rule(hdr.opcode);
+		if (rule == NULL)
+			return -EOPNOTSUPP;
+		if (hdr.status != 0)
+			return -EINVAL;
+		break;
+	case SVNIC_MBX_F_REPLY:
+		if (hdr.opcode != req_opcode)
+			return -EINVAL;
+		if (hdr.status > SVNIC_MBX_STATUS_MAX)
+			return -EINVAL;
+		/*
+		 * The PF answers even an opcode it does not know, echoing it,
+		 * but it can only refuse it.
+		 */
+		if (!svnic_mbx_is_request(hdr.opcode)) {
+			if (hdr.status == 0)
+				return -EOPNOTSUPP;
+			rule = &empty;
+		} else if (hdr.status != 0) {
+			rule = &empty;
+		} else {
+			rule = &svnic_mbx_reply_rules[hdr.opcode];
+		}
+		break;
+	default:
+		/* exactly one of REPLY and NOTICE, nothing else */
+		return -EINVAL;
+	}
+	return svnic_mbx_check_payload(rule, &hdr, (const uint8_t *)msg + SVNIC_MBX_HDR_LEN);
+}
+
+size_t
+svnic_mbx_build(void *buf, size_t cap, uint16_t opcode, uint16_t flags, uint32_t seq,
+		uint32_t status, const void *payload, uint16_t payload_len)
+{
+	struct svnic_mbx_hdr hdr;
+	size_t total = SVNIC_MBX_HDR_LEN + (size_t)payload_len;
+
+	if (buf == NULL || total > cap || total > SVNIC_MBX_MSG_MAX ||
+	    (payload == NULL && payload_len != 0))
+		return 0;
+	hdr.version = SVNIC_MBX_VERSION(SVNIC_MBX_VERSION_MAJOR, SVNIC_MBX_VERSION_MINOR);
+	hdr.opcode = opcode;
+	hdr.flags = flags;
+	hdr.len = payload_len;
+	hdr.seq = seq;
+	hdr.status = status;
+	/* memmove: callers may have built the payload in place after the header */
+	if (payload_len != 0)
+		memmove((uint8_t *)buf + SVNIC_MBX_HDR_LEN, payload, payload_len);
+	memcpy(buf, &hdr, sizeof(hdr));
+	return total;
+}
