@@ -517,7 +517,8 @@ sriov_mbx_handle(struct sriov_switch *sw, uint16_t vf_id, const struct sriov_mbx
 		r.out_len = 0;
 		if (sriov_log_ratelimit(&r.vf->mbx_log_count))
 			SRIOV_LOG(WARNING,
-				  "switch %u vf %u: mailbox %s (0x%x) seq %u refused: %s (errno %d)",
+				  "switch %u vf %u: mailbox %s (0x%x) seq %u refused: %s "
+				  "(errno %d)",
 				  r.switch_id, vf_id, svnic_mbx_op_name(r.hdr.opcode), r.hdr.opcode,
 				  r.hdr.seq, r.reason, -ret);
 	}

@@ -673,10 +673,10 @@ test_api_every_state_event_pair(void)
 
 			if (want >= 0) {
 				CU_ASSERT_EQUAL(got, 0);
-				CU_ASSERT_EQUAL(state_of(sw, 0), want);
+				CU_ASSERT_EQUAL((int)state_of(sw, 0), want);
 			} else {
 				CU_ASSERT(got < 0);
-				CU_ASSERT_EQUAL(state_of(sw, 0), st);
+				CU_ASSERT_EQUAL((int)state_of(sw, 0), st);
 				if (st == SRIOV_VF_DISABLED) {
 					CU_ASSERT(got == -ENOENT || got == -ENOSPC ||
 						  got == -EALREADY);
