@@ -1,0 +1,158 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef VFIO_USER_SERVER_H
+#define VFIO_USER_SERVER_H
+
+/*
+ * A vfio-user server for one device function: one listening UNIX socket, one
+ * client at a time. Every request is validated here, then handed to the
+ * device through struct vfio_user_server_ops; every request gets exactly one
+ * reply unless it set no-reply. A client's disconnect resets the function: its
+ * DMA windows are unmapped, its IRQ eventfds closed, and the device told.
+ *
+ * The server never blocks indefinitely: poll the descriptors from
+ * vfio_user_server_pollfds() and call vfio_user_server_handle() when one is
+ * ready and at least every cfg.timeout_ms (or use vfio_user_server_run()).
+ * Not thread-safe: call everything, DMA helpers included, from one thread.
+ */
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "vfio_user_dma.h"
+#include "vfio_user_proto.h"
+
+/** A region as the device describes it (DEVICE_GET_REGION_INFO). */
+struct vfio_user_region_desc {
+	uint32_t flags;		/**< VFIO_REGION_INFO_FLAG_READ / _WRITE / _MMAP */
+	uint64_t size;		/**< 0: the region is not implemented */
+	uint64_t offset;	/**< mmap() offset of the region in @p fd */
+	int fd;			/**< file to mmap (borrowed), -1 when not mappable */
+	uint32_t nr_sparse;	/**< mappable areas; 0 with MMAP: all of it */
+	struct vfio_region_sparse_mmap_area sparse[VFIO_USER_MAX_SPARSE];
+};
+
+/**
+ * The device behind a server. Callbacks return 0 or a negative errno, which
+ * becomes the error of the reply. Optional ones may be NULL.
+ */
+struct vfio_user_server_ops {
+	/** VFIO_DEVICE_FLAGS_*, number of regions and irq types. Required. */
+	int (*device_info)(void *ctx, struct vfio_user_device_info *info);
+	/** Describe region @p index (< num_regions); desc->fd starts at -1. Required. */
+	int (*region_info)(void *ctx, uint32_t index, struct vfio_user_region_desc *desc);
+	/** Flags (VFIO_IRQ_INFO_*) and count of irq type @p index. Required. */
+	int (*irq_info)(void *ctx, uint32_t index, struct vfio_irq_info *info);
+	/** Access to a region, already checked against its size and flags. Required. */
+	int (*region_access)(void *ctx, uint32_t index, uint64_t offset, void *buf,
+			uint32_t count, bool is_write);
+	/**
+	 * DEVICE_SET_IRQS after validation. @p flags holds one VFIO_IRQ_SET_DATA_*
+	 * and one VFIO_IRQ_SET_ACTION_* bit. For DATA_EVENTFD @p fds has @p count
+	 * entries (-1: de-assigned); the server keeps the fds until they are
+	 * replaced or the client leaves. For DATA_BOOL @p bools has @p count
+	 * entries. @p count 0 with DATA_NONE|ACTION_TRIGGER disables the type.
+	 */
+	int (*set_irqs)(void *ctx, uint32_t index, uint32_t flags, uint32_t start,
+			uint32_t count, const int *fds, const uint8_t *bools);
+	/** A DMA window was added (already mapped when @p fd >= 0). Optional. */
+	int (*dma_map)(void *ctx, const struct vfio_user_dma_region *r, int fd);
+	/** A DMA window goes away: stop using it before returning. Optional. */
+	void (*dma_unmap)(void *ctx, const struct vfio_user_dma_region *r);
+	/** DEVICE_RESET. Optional (ENOTSUP without it). */
+	int (*reset)(void *ctx);
+	/**
+	 * Accept or refuse a client by its VF token (NULL when it gave none).
+	 * Optional: without it every client is accepted.
+	 */
+	int (*check_token)(void *ctx, const char *vf_token);
+	/** The client went away (after its maps and eventfds were dropped). Optional:
+	 * without it reset() is called instead.
+	 */
+	void (*disconnect)(void *ctx);
+};
+
+struct vfio_user_server_cfg {
+	const char *path;	/**< socket path; NULL: clients only by _attach() */
+	unsigned int mode;	/**< socket file mode, 0 for 0600 */
+	int timeout_ms;		/**< for a started message, VERSION, a DMA reply; 0: 5000 */
+	uint32_t max_data_xfer_size;	/**< advertised, 0 or above 1 MiB: 1 MiB */
+	uint32_t max_msg_fds;	/**< advertised, 0 or above 64: 64 */
+	uint32_t max_dma_maps;	/**< advertised and enforced, 0: 4096 */
+	bool no_caps;		/**< answer VERSION without JSON (the spec's defaults apply) */
+};
+
+struct vfio_user_server;
+
+/**
+ * Create a server; with cfg->path, listen there (a stale socket file is
+ * replaced, a live one or another kind of file is not).
+ * @return 0; -EINVAL (missing callbacks); -ENAMETOOLONG; -EADDRINUSE (a
+ *   server answers on the path); -EEXIST (the path is not a socket);
+ *   -ENOMEM; the errno of socket(), bind(), listen().
+ */
+int vfio_user_server_create(const struct vfio_user_server_cfg *cfg,
+		const struct vfio_user_server_ops *ops, void *ctx,
+		struct vfio_user_server **out);
+
+/** Drop the client (a disconnect), stop listening, remove the socket file. */
+void vfio_user_server_destroy(struct vfio_user_server *srv);
+
+/**
+ * Serve an already connected socket (socketpair, inherited --fd). The server
+ * owns @p fd from then on.
+ * @return 0 or -EBUSY (a client is being served; @p fd is left alone).
+ */
+int vfio_user_server_attach(struct vfio_user_server *srv, int fd);
+
+/**
+ * Fill @p pfd with the descriptors to poll for POLLIN (at most @p max).
+ * @return how many were filled.
+ */
+unsigned int vfio_user_server_pollfds(const struct vfio_user_server *srv, struct pollfd *pfd,
+		unsigned int max);
+
+/**
+ * Accept clients and handle whatever requests are waiting, without waiting
+ * for more; a started message must complete within cfg.timeout_ms.
+ * @return 0, or a negative errno for a failure of the server itself
+ *   (a misbehaving client is only dropped).
+ */
+int vfio_user_server_handle(struct vfio_user_server *srv);
+
+/** Poll up to @p timeout_ms for activity, then vfio_user_server_handle(). */
+int vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms);
+
+/** True while a client is connected (negotiated or not). */
+bool vfio_user_server_connected(const struct vfio_user_server *srv);
+
+/** Drop the current client as if it had disconnected. */
+void vfio_user_server_disconnect(struct vfio_user_server *srv);
+
+/** The current client's DMA map table (empty without a client). */
+const struct vfio_user_dma *vfio_user_server_dma(const struct vfio_user_server *srv);
+
+/**
+ * Copy between client memory at @p iova and @p buf: directly for a window
+ * mapped with a fd, with DMA_READ/DMA_WRITE messages otherwise.
+ * @return 0; -EFAULT (not inside one window); -EACCES (window protection);
+ *   -ENOTCONN; -EIO or the client's error; -ETIMEDOUT.
+ */
+int vfio_user_server_dma_read(struct vfio_user_server *srv, uint64_t iova, void *buf,
+		size_t len);
+int vfio_user_server_dma_write(struct vfio_user_server *srv, uint64_t iova, const void *buf,
+		size_t len);
+
+/**
+ * The eventfd the client gave for vector @p vector of irq type @p index.
+ * @return the fd (still the server's) or -ENOENT.
+ */
+int vfio_user_server_irq_fd(const struct vfio_user_server *srv, uint32_t index,
+		uint32_t vector);
+
+/** Signal that eventfd. @return 0, -ENOENT, or the errno of write(). */
+int vfio_user_server_irq_signal(const struct vfio_user_server *srv, uint32_t index,
+		uint32_t vector);
+
+#endif /* VFIO_USER_SERVER_H */
