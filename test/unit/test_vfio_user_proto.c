@@ -481,8 +481,9 @@ test_caps_malformed(void)
 		"{\"capabilities\": {\"svnic\": {\"vf_token\": 1}}}",
 		"{\"capabilities\": {\"svnic\": {\"vf_token\": \"not-a-uuid\"}}}",
 		"{\"capabilities\": {\"svnic\": {\"vf_token\": \"" TOKEN "0\"}}}",
-		"{\"capabilities\": {\"svnic\": {\"vf_token\": "
-			"\"0d8f5e5c-1b7a-4c1e-9a53_6f3b2c1d0e9f\"}}}",
+		/* parenthesized: one literal split over two lines, not two elements */
+		("{\"capabilities\": {\"svnic\": {\"vf_token\": "
+		 "\"0d8f5e5c-1b7a-4c1e-9a53_6f3b2c1d0e9f\"}}}"),
 		"{} trailing",
 		"{}{}",
 	};
