@@ -8,14 +8,15 @@
 #
 # Suites: style (pytest), clang (the whole tree builds warning-free with clang
 # too), unit (CUnit, gcc), asan (the unit suite built with
-# AddressSanitizer + UndefinedBehaviorSanitizer), fuzz (a short run of every
+# AddressSanitizer + UndefinedBehaviorSanitizer), integration (pytest: svnic-emu
+# and the tools as real processes; the leak test runs the sanitizer build), fuzz (a short run of every
 # libFuzzer target, built with clang), coverage (lib/sriov line coverage >= 90%).
 set -uo pipefail
 
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
 
-all_suites=(style clang unit asan fuzz coverage)
+all_suites=(style clang unit asan integration fuzz coverage)
 suites=()
 fuzz_seconds=${SVNIC_FUZZ_SECONDS:-20}
 while [ $# -gt 0 ]; do
@@ -125,6 +126,24 @@ for suite in "${suites[@]}"; do
 			UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 unit_in build-asan asan
 		else
 			record asan 0 1 0 "sanitizer build failed"
+		fi
+		;;
+	integration)
+		say "integration: processes, sockets, kernel interfaces (pytest)"
+		asan_build=""
+		if configure build-asan -Db_sanitize=address,undefined -Db_lundef=false \
+			-Dc_args=-fno-sanitize-recover=all; then
+			asan_build="$top/build-asan"
+		fi
+		rm -f "$out/integration.xml"
+		SVNIC_BUILD="$top/build" SVNIC_ASAN_BUILD="$asan_build" \
+			$py -m pytest -q -p no:cacheprovider test/integration \
+			--junitxml="$out/integration.xml"
+		if [ -f "$out/integration.xml" ]; then
+			$py usertools/svnic-test-collect.py junit "$out/integration.xml" integration \
+				>> "$results"
+		else
+			record integration 0 1 0 "pytest did not run"
 		fi
 		;;
 	fuzz)

@@ -1,0 +1,600 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The device's datapath threads (doc/device-spec.rst "The TX doorbell protocol",
+ * "Descriptor rings"). A thread serves a set of functions: it takes their TX
+ * doorbell summary words, copies the packets of every TX queue with a new tail
+ * into the device's own buffers (a NIC's TX FIFO), completes the descriptors,
+ * then asks the switch where each packet goes and writes it into the RX rings of
+ * the destinations, or out of the uplink. Thread 0 also takes what arrives from
+ * the uplink. With nothing to do for a while a thread sleeps until a KICK, an
+ * armed interrupt, an uplink packet or a 1 ms timeout, with the SLEEPING
+ * handshake that makes a lost doorbell impossible.
+ *
+ * A function's memory is touched only under its lock held for reading, one
+ * function at a time, so the control thread can change its DMA map or queues
+ * between two passes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <poll.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "emu_dev.h"
+#include "emu_log.h"
+#include "emu_switch.h"
+#include "emu_uplink.h"
+
+#define EMU_BURST		32
+#define EMU_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8 + 4)	/* two tags and an FCS of slack */
+#define EMU_IDLE_SPINS		2000
+#define EMU_SLEEP_MS		1
+
+struct emu_pkt {
+	uint16_t src_vport;		/* or SVNIC_SW_UPLINK */
+	uint16_t len;
+	uint8_t data[EMU_FRAME_MAX];
+};
+
+struct emu_delivery {
+	struct emu_pkt *pkt;
+	struct emu_func *owner;
+	uint16_t dq;			/* device queue pair */
+	struct svnic_sw_dest dest;
+	uint16_t payload_off;
+};
+
+struct emu_dp {
+	struct emu_dev *dev;
+	unsigned int id;
+	struct emu_pkt pkts[EMU_BURST];
+	unsigned int nb_pkts;
+	struct svnic_sw_result res;
+	struct emu_delivery dl[EMU_BURST * 4];
+	unsigned int nb_dl;
+	uint8_t scratch[EMU_FRAME_MAX];
+};
+
+static volatile uint64_t *
+emu_summary(struct emu_func *f, unsigned int w)
+{
+	return (volatile uint64_t *)(f->bar0 + SVNIC_NOTIFY_TX_SUMMARY(w));
+}
+
+static volatile uint32_t *
+emu_db(struct emu_func *f, uint16_t fq, uint32_t which)
+{
+	uint32_t base = f->is_vf ? SVNIC_VF_DB(fq) : SVNIC_PF_DB(fq);
+
+	return (volatile uint32_t *)(f->bar0 + base + which);
+}
+
+static void *
+emu_dma(struct emu_func *f, uint64_t iova, uint64_t len, bool write)
+{
+	return f->dev->ops.dma_ptr(f->dev->ops_ctx, f, iova, len, write);
+}
+
+/* A completion: fire if armed, else remember it (QINT_ARM fires at once then). */
+static void
+emu_queue_complete_irq(struct emu_func *f, struct emu_queue *q)
+{
+	if (!q->irq)
+		return;
+	__atomic_store_n(&q->pending, true, __ATOMIC_SEQ_CST);
+	if (__atomic_exchange_n(&q->armed, false, __ATOMIC_SEQ_CST)) {
+		__atomic_store_n(&q->pending, false, __ATOMIC_SEQ_CST);
+		emu_func_msix_fire(f, q->irq_vector);
+	}
+}
+
+static void
+emu_head_wb(struct emu_func *f, struct emu_queue *q)
+{
+	uint32_t *p;
+
+	if (q->head_wb_addr == 0)
+		return;
+	p = emu_dma(f, q->head_wb_addr, 4, true);
+	if (p != NULL)
+		__atomic_store_n(p, q->head, __ATOMIC_RELEASE);
+}
+
+/* Copy the packets posted on one TX queue into the staging buffers. */
+static unsigned int
+emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
+{
+	struct emu_dev *dev = dp->dev;
+	uint16_t dq = (uint16_t)(f->is_vf ? f->qp_base + fq : fq);
+	struct emu_queue *q = &dev->txq[dq];
+	struct svnic_tx_desc *ring;
+	uint32_t tail, mask, done = 0;
+
+	if (!__atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) || q->owner != f)
+		return 0;
+	tail = __atomic_load_n(emu_db(f, fq, SVNIC_DB_TX_TAIL), __ATOMIC_ACQUIRE);
+	if (tail >= q->ring_size) {
+		emu_func_fault(f, SVNIC_EQ_FAULT_DOORBELL, SVNIC_EQ_FAULT_Q_TX | fq, tail);
+		return 0;
+	}
+	ring = emu_dma(f, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
+	if (ring == NULL) {
+		emu_func_fault(f, SVNIC_EQ_FAULT_DMA_UNMAPPED, SVNIC_EQ_FAULT_Q_TX | fq,
+			       q->ring_addr);
+		return 0;
+	}
+	mask = q->ring_size - 1u;
+	while (q->head != tail && dp->nb_pkts < EMU_BURST) {
+		struct emu_pkt *p = &dp->pkts[dp->nb_pkts];
+		uint32_t h = q->head, nseg = 0, len = 0, last = h;
+		bool eop = false, too_big = false;
+		uint16_t first_flags = ring[h].flags, tci = ring[h].vlan_tci;
+
+		/* Find the whole packet first: a packet whose EOP is not posted yet waits. */
+		while (h != tail) {
+			const struct svnic_tx_desc *d = &ring[h];
+
+			nseg++;
+			if (d->len == 0 || d->len > SVNIC_TX_SEG_MAX || nseg > SVNIC_TX_SEGS_MAX) {
+				emu_func_fault(f, SVNIC_EQ_FAULT_TX_DESC, SVNIC_EQ_FAULT_Q_TX | fq,
+					       d->addr);
+				return done;
+			}
+			last = h;
+			h = (h + 1) & mask;
+			if (d->flags & SVNIC_TXD_F_EOP) {
+				eop = true;
+				break;
+			}
+		}
+		if (!eop)
+			break;
+		for (h = q->head;; h = (h + 1) & mask) {
+			const struct svnic_tx_desc *d = &ring[h];
+			const void *src = emu_dma(f, d->addr, d->len, false);
+
+			if (src == NULL) {
+				emu_func_fault(f, SVNIC_EQ_FAULT_DMA_UNMAPPED,
+					       SVNIC_EQ_FAULT_Q_TX | fq, d->addr);
+				return done;
+			}
+			if (len + d->len > EMU_FRAME_MAX - 4)
+				too_big = true;
+			else
+				memcpy(p->data + len, src, d->len);
+			len += d->len;
+			if (h == last)
+				break;
+		}
+		/* DONE on the descriptors that asked for it, this and every earlier one. */
+		for (h = q->head;; h = (h + 1) & mask) {
+			if (ring[h].flags & SVNIC_TXD_F_RS)
+				__atomic_or_fetch(&ring[h].flags, (uint16_t)SVNIC_TXD_F_DONE,
+						  __ATOMIC_RELEASE);
+			if (h == last)
+				break;
+		}
+		q->head = (last + 1) & mask;
+		done++;
+		if (too_big || len < 14) {
+			q->errors++;
+			continue;
+		}
+		if (first_flags & SVNIC_TXD_F_VLAN_INS) {
+			/* 802.1Q tag after the two addresses */
+			memmove(p->data + 16, p->data + 12, len - 12);
+			p->data[12] = 0x81;
+			p->data[13] = 0x00;
+			p->data[14] = (uint8_t)(tci >> 8);
+			p->data[15] = (uint8_t)tci;
+			len += 4;
+		}
+		q->packets++;
+		q->bytes += len;
+		p->len = (uint16_t)len;
+		p->src_vport = q->vport;
+		dp->nb_pkts++;
+	}
+	if (done > 0) {
+		emu_head_wb(f, q);
+		emu_queue_complete_irq(f, q);
+	}
+	return done;
+}
+
+static uint8_t
+emu_rx_hash_type(uint32_t hf)
+{
+	switch (hf) {
+	case SVNIC_RSS_HF_IPV4: return SVNIC_RX_HASH_IPV4;
+	case SVNIC_RSS_HF_IPV4_TCP: return SVNIC_RX_HASH_IPV4_TCP;
+	case SVNIC_RSS_HF_IPV4_UDP: return SVNIC_RX_HASH_IPV4_UDP;
+	case SVNIC_RSS_HF_IPV6: return SVNIC_RX_HASH_IPV6;
+	case SVNIC_RSS_HF_IPV6_TCP: return SVNIC_RX_HASH_IPV6_TCP;
+	case SVNIC_RSS_HF_IPV6_UDP: return SVNIC_RX_HASH_IPV6_UDP;
+	default: return SVNIC_RX_HASH_NONE;
+	}
+}
+
+/* Write one packet into an RX queue of its owner (owner's lock held). */
+static void
+emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
+{
+	struct emu_func *g = d->owner;
+	struct emu_queue *q = &dp->dev->rxq[d->dq];
+	union svnic_rx_desc *ring;
+	const uint8_t *frame;
+	uint32_t tail, mask, avail, len, off = 0, nbuf, i;
+	uint16_t vtci = 0, status = 0;
+	int n;
+
+	if (!__atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) || q->owner != g || g->faulted) {
+		q->dropped++;
+		return;
+	}
+	/* The frame as the destination gets it: tag added or removed by the switch. */
+	n = svnic_sw_write(&dp->res, &d->dest, d->pkt->data, d->pkt->len, dp->scratch,
+			   sizeof(dp->scratch));
+	if (n < 0) {
+		q->errors++;
+		return;
+	}
+	frame = dp->scratch;
+	len = (uint32_t)n;
+	/* The owner asked to strip the outer 802.1Q tag into the descriptor. */
+	if ((dp->dev->vports[q->vport].cfg.flags & SVNIC_AQ_VPORT_F_VLAN_STRIP) && len >= 18 &&
+	    frame[12] == 0x81 && frame[13] == 0x00) {
+		vtci = (uint16_t)(frame[14] << 8 | frame[15]);
+		memmove(dp->scratch + 4, dp->scratch, 12);
+		frame = dp->scratch + 4;
+		len -= 4;
+		status |= SVNIC_RXD_ST_VLAN;
+	}
+	tail = __atomic_load_n(emu_db(g, q->fq, SVNIC_DB_RX_TAIL), __ATOMIC_ACQUIRE);
+	if (tail >= q->ring_size) {
+		emu_func_fault(g, SVNIC_EQ_FAULT_DOORBELL, q->fq, tail);
+		return;
+	}
+	mask = q->ring_size - 1u;
+	avail = (tail - q->head) & mask;
+	nbuf = (len + q->buf_size - 1) / q->buf_size;
+	if (nbuf > 1 && !q->scatter) {
+		q->errors++;
+		return;
+	}
+	if (avail < nbuf) {
+		q->dropped++;
+		return;
+	}
+	ring = emu_dma(g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
+	if (ring == NULL) {
+		emu_func_fault(g, SVNIC_EQ_FAULT_DMA_UNMAPPED, q->fq, q->ring_addr);
+		return;
+	}
+	for (i = 0; i < nbuf; i++) {
+		union svnic_rx_desc *rd = &ring[(q->head + i) & mask];
+		uint32_t chunk = len - off < q->buf_size ? len - off : q->buf_size;
+		void *buf = emu_dma(g, rd->read.addr, chunk, true);
+		struct svnic_rx_desc_wb wb;
+
+		if (buf == NULL) {
+			emu_func_fault(g, SVNIC_EQ_FAULT_DMA_UNMAPPED, q->fq, rd->read.addr);
+			return;
+		}
+		memcpy(buf, frame + off, chunk);
+		off += chunk;
+		memset(&wb, 0, sizeof(wb));
+		wb.len = (uint16_t)chunk;
+		if (i == nbuf - 1) {
+			wb.status = (uint16_t)(status | SVNIC_RXD_ST_EOP);
+			wb.vlan_tci = vtci;
+			if (d->dest.rss_type != 0) {
+				wb.rss_hash = d->dest.rss_hash;
+				wb.hash_type = emu_rx_hash_type(d->dest.rss_type);
+				wb.status |= SVNIC_RXD_ST_RSS;
+			}
+		}
+		/* Everything before DONE, DONE last (release): the driver polls DONE. */
+		memcpy(&rd->wb, &wb, offsetof(struct svnic_rx_desc_wb, status));
+		rd->wb.rsvd = 0;
+		__atomic_store_n(&rd->wb.status, (uint16_t)(wb.status | SVNIC_RXD_ST_DONE),
+				 __ATOMIC_RELEASE);
+	}
+	q->head = (q->head + nbuf) & mask;
+	q->packets++;
+	q->bytes += len;
+	emu_head_wb(g, q);
+	emu_queue_complete_irq(g, q);
+}
+
+static struct emu_func *
+emu_vport_owner(struct emu_dev *dev, uint16_t vport)
+{
+	uint16_t func = dev->vports[vport].cfg.func;
+
+	if (!dev->vports[vport].used)
+		return NULL;
+	if (!SVNIC_AQ_FUNC_IS_VF(func))
+		return &dev->pf;
+	return emu_dev_vf(dev, func & SVNIC_AQ_FUNC_VF_MASK);
+}
+
+/* Switch every staged packet, send uplink-bound ones, then fill RX rings. */
+static unsigned int
+emu_switch_and_deliver(struct emu_dp *dp)
+{
+	struct emu_dev *dev = dp->dev;
+	uint64_t now = emu_now_ns();
+	unsigned int i, j, moved = dp->nb_pkts;
+
+	for (i = 0; i < dp->nb_pkts; i++) {
+		struct emu_pkt *p = &dp->pkts[i];
+
+		dp->nb_dl = 0;
+		pthread_rwlock_rdlock(&dev->sw_lock);
+		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0 ||
+		    dp->res.nb_dests == 0) {
+			pthread_rwlock_unlock(&dev->sw_lock);
+			continue;
+		}
+		for (j = 0; j < dp->res.nb_dests && dp->nb_dl < sizeof(dp->dl) / sizeof(dp->dl[0]);
+		     j++) {
+			const struct svnic_sw_dest *dst = &dp->res.dests[j];
+			struct emu_delivery *d;
+			struct emu_func *owner;
+
+			if (dst->port == SVNIC_SW_UPLINK) {
+				int n = svnic_sw_write(&dp->res, dst, p->data, p->len, dp->scratch,
+						       sizeof(dp->scratch));
+
+				if (n > 0 && dev->uplink != NULL) {
+					pthread_mutex_lock(&dev->uplink_lock);
+					svnic_uplink_send(dev->uplink, dp->scratch, (size_t)n);
+					pthread_mutex_unlock(&dev->uplink_lock);
+				}
+				continue;
+			}
+			owner = emu_vport_owner(dev, dst->port);
+			if (owner == NULL)
+				continue;
+			d = &dp->dl[dp->nb_dl++];
+			d->pkt = p;
+			d->owner = owner;
+			d->dest = *dst;
+			d->dq = (uint16_t)(dev->vports[dst->port].cfg.queue_base + dst->queue);
+		}
+		pthread_rwlock_unlock(&dev->sw_lock);
+		/* The result (tags, offsets) stays valid: svnic_sw_write only reads it. */
+		for (j = 0; j < dp->nb_dl; j++) {
+			struct emu_delivery *d = &dp->dl[j];
+
+			pthread_rwlock_rdlock(&d->owner->lock);
+			emu_rx_one(dp, d);
+			pthread_rwlock_unlock(&d->owner->lock);
+		}
+	}
+	dp->nb_pkts = 0;
+	return moved;
+}
+
+/* Take the summary words of @p f and stage what its TX queues hold. */
+static unsigned int
+emu_poll_func(struct emu_dp *dp, struct emu_func *f)
+{
+	unsigned int words, w, work = 0;
+	uint16_t nq;
+
+	pthread_rwlock_rdlock(&f->lock);
+	/* A VF moves packets only while the PF's VF MSE lets its BARs decode. */
+	if (f->faulted || (f->is_vf && !dp->dev->vf_mse)) {
+		pthread_rwlock_unlock(&f->lock);
+		return 0;
+	}
+	nq = f->is_vf ? f->nb_qp : dp->dev->cfg.total_queue_pairs;
+	words = f->is_vf ? SVNIC_NOTIFY_VF_SUMMARY_WORDS : (nq + 63u) / 64u;
+	for (w = 0; w < words; w++) {
+		uint64_t bits;
+
+		if (*emu_summary(f, w) == 0)
+			continue;
+		bits = __atomic_exchange_n(emu_summary(f, w), 0, __ATOMIC_SEQ_CST);
+		while (bits != 0) {
+			uint16_t fq = (uint16_t)(w * 64 + (unsigned int)__builtin_ctzll(bits));
+
+			bits &= bits - 1;
+			if (fq >= nq)
+				continue;	/* bits past the function's queues are noise */
+			work += emu_tx_queue(dp, f, fq);
+			if (dp->nb_pkts == EMU_BURST) {
+				/* more may wait: leave the bit for the next pass */
+				__atomic_or_fetch(emu_summary(f, w), 1ull << (fq % 64),
+						  __ATOMIC_SEQ_CST);
+				pthread_rwlock_unlock(&f->lock);
+				emu_switch_and_deliver(dp);
+				pthread_rwlock_rdlock(&f->lock);
+				if (f->faulted)
+					goto out;
+			}
+		}
+	}
+out:
+	pthread_rwlock_unlock(&f->lock);
+	if (dp->nb_pkts > 0)
+		emu_switch_and_deliver(dp);
+	return work;
+}
+
+static unsigned int
+emu_poll_uplink(struct emu_dp *dp)
+{
+	struct emu_dev *dev = dp->dev;
+	unsigned int n = 0;
+
+	if (dev->uplink == NULL)
+		return 0;
+	pthread_mutex_lock(&dev->uplink_lock);
+	while (dp->nb_pkts < EMU_BURST) {
+		struct emu_pkt *p = &dp->pkts[dp->nb_pkts];
+		ssize_t len = svnic_uplink_recv(dev->uplink, p->data, sizeof(p->data));
+
+		if (len == 0)
+			break;
+		if (len < 0)
+			continue;	/* oversize: dropped and counted by the uplink */
+		p->len = (uint16_t)len;
+		p->src_vport = SVNIC_SW_UPLINK;
+		dp->nb_pkts++;
+		n++;
+	}
+	pthread_mutex_unlock(&dev->uplink_lock);
+	if (dp->nb_pkts > 0)
+		emu_switch_and_deliver(dp);
+	return n;
+}
+
+static bool
+emu_serves(const struct emu_dp *dp, unsigned int func_index)
+{
+	return func_index % dp->dev->nb_dp_threads == dp->id;
+}
+
+static unsigned int
+emu_dp_pass(struct emu_dp *dp)
+{
+	struct emu_dev *dev = dp->dev;
+	unsigned int work = 0;
+	uint16_t i;
+
+	if (emu_serves(dp, 0))
+		work += emu_poll_func(dp, &dev->pf);
+	pthread_rwlock_rdlock(&dev->topo_lock);
+	for (i = 0; i < dev->num_vfs; i++)
+		if (emu_serves(dp, i + 1u))
+			work += emu_poll_func(dp, dev->vfs[i]);
+	pthread_rwlock_unlock(&dev->topo_lock);
+	if (dp->id == 0)
+		work += emu_poll_uplink(dp);
+	return work;
+}
+
+static void
+emu_set_sleeping(struct emu_dp *dp, uint32_t v)
+{
+	struct emu_dev *dev = dp->dev;
+	uint16_t i;
+
+	if (emu_serves(dp, 0))
+		__atomic_store_n((uint32_t *)(dev->pf.bar0 + SVNIC_NOTIFY_SLEEPING), v,
+				 __ATOMIC_SEQ_CST);
+	pthread_rwlock_rdlock(&dev->topo_lock);
+	for (i = 0; i < dev->num_vfs; i++)
+		if (emu_serves(dp, i + 1u))
+			__atomic_store_n((uint32_t *)(dev->vfs[i]->bar0 + SVNIC_NOTIFY_SLEEPING),
+					 v, __ATOMIC_SEQ_CST);
+	pthread_rwlock_unlock(&dev->topo_lock);
+}
+
+static void
+emu_dp_sleep(struct emu_dp *dp)
+{
+	struct emu_dev *dev = dp->dev;
+	struct pollfd pfd[2];
+	unsigned int n = 0;
+	uint64_t v;
+
+	/* The handshake: SLEEPING first, then one more look, then sleep. */
+	emu_set_sleeping(dp, 1);
+	__atomic_thread_fence(__ATOMIC_SEQ_CST);
+	if (emu_dp_pass(dp) != 0) {
+		emu_set_sleeping(dp, 0);
+		return;
+	}
+	pfd[n].fd = dev->dp_wake_fd;
+	pfd[n++].events = POLLIN;
+	if (dp->id == 0 && dev->uplink != NULL && svnic_uplink_fd(dev->uplink) >= 0) {
+		pfd[n].fd = svnic_uplink_fd(dev->uplink);
+		pfd[n++].events = POLLIN;
+	}
+	dev->dp_sleeps++;
+	if (poll(pfd, n, EMU_SLEEP_MS) > 0 && (pfd[0].revents & POLLIN)) {
+		if (read(dev->dp_wake_fd, &v, sizeof(v)) < 0) {
+			/* another thread took the wake-up: fine */
+		}
+		dev->dp_wakeups++;
+	}
+	emu_set_sleeping(dp, 0);
+}
+
+unsigned int
+emu_dev_poll(struct emu_dev *dev, unsigned int thread)
+{
+	static struct emu_dp single;
+
+	single.dev = dev;
+	single.id = thread;
+	if (dev->nb_dp_threads == 0)
+		dev->nb_dp_threads = 1;
+	return emu_dp_pass(&single);
+}
+
+static void *
+emu_dp_main(void *arg)
+{
+	struct emu_dp *dp = arg;
+	unsigned int idle = 0;
+
+	while (!__atomic_load_n(&dp->dev->dp_stop, __ATOMIC_ACQUIRE)) {
+		if (emu_dp_pass(dp) != 0) {
+			idle = 0;
+			continue;
+		}
+		if (++idle < EMU_IDLE_SPINS)
+			continue;
+		emu_dp_sleep(dp);
+		idle = 0;
+	}
+	free(dp);
+	return NULL;
+}
+
+int
+emu_dev_start(struct emu_dev *dev)
+{
+	unsigned int i;
+
+	dev->dp_stop = false;
+	dev->nb_dp_threads = dev->cfg.datapath_threads;
+	for (i = 0; i < dev->nb_dp_threads; i++) {
+		struct emu_dp *dp = calloc(1, sizeof(*dp));
+		int ret;
+
+		if (dp == NULL)
+			goto err;
+		dp->dev = dev;
+		dp->id = i;
+		ret = pthread_create(&dev->dp_threads[i], NULL, emu_dp_main, dp);
+		if (ret != 0) {
+			free(dp);
+			goto err;
+		}
+		pthread_setname_np(dev->dp_threads[i], "svnic-dp");
+		dev->dp_running = i + 1;
+	}
+	return 0;
+err:
+	emu_dev_stop(dev);
+	return -ENOMEM;
+}
+
+void
+emu_dev_stop(struct emu_dev *dev)
+{
+	unsigned int i;
+
+	__atomic_store_n(&dev->dp_stop, true, __ATOMIC_RELEASE);
+	emu_dev_wake_datapath(dev);
+	for (i = 0; i < dev->dp_running; i++)
+		pthread_join(dev->dp_threads[i], NULL);
+	dev->dp_running = 0;
+}
