@@ -173,10 +173,11 @@ emu_aq_vport_create(struct emu_aq_cmd *c)
 	pthread_rwlock_unlock(&dev->sw_lock);
 	if (ret < 0)
 		return ret == -EADDRINUSE ? -EEXIST : ret;
+	/* nothing of an earlier VPort with this id (a PF reset only drops "used") */
+	memset(&dev->vports[v.vport_id], 0, sizeof(dev->vports[v.vport_id]));
 	dev->vports[v.vport_id].used = true;
 	dev->vports[v.vport_id].cfg = v;
 	dev->vports[v.vport_id].nb_mac = 1;
-	dev->vports[v.vport_id].nb_vlan = 0;
 	for (i = v.queue_base; i < v.queue_base + v.nb_queues; i++) {
 		emu_queue_disable(&dev->rxq[i]);
 		emu_queue_disable(&dev->txq[i]);
@@ -249,26 +250,32 @@ emu_aq_vport_queues_off(struct emu_dev *dev, const struct svnic_aq_vport *v,
 		emu_func_unlock(owner);
 }
 
-static int
-emu_aq_vport_delete(struct emu_aq_cmd *c)
+/* VPORT_DELETE's effect; VF Enable 1 -> 0 deletes the VFs' VPorts the same way. */
+void
+emu_vport_delete(struct emu_dev *dev, uint16_t vport_id)
 {
-	struct emu_dev *dev = c->dev;
-	struct svnic_aq_vport_id p;
-	struct emu_vport *vp;
+	struct emu_vport *vp = &dev->vports[vport_id];
 	struct emu_func *owner;
 
-	memcpy(&p, c->d.params, sizeof(p));
-	vp = emu_aq_vport(dev, p.vport_id);
-	if (vp == NULL)
-		return -ENOENT;
 	owner = emu_aq_owner(dev, vp->cfg.func);
 	if (owner != NULL)
 		emu_aq_vport_queues_off(dev, &vp->cfg, owner, true);
 	pthread_rwlock_wrlock(&dev->sw_lock);
-	svnic_sw_vport_set_enabled(dev->sw, p.vport_id, false);
-	svnic_sw_vport_reset(dev->sw, p.vport_id);
+	svnic_sw_vport_set_enabled(dev->sw, vport_id, false);
+	svnic_sw_vport_reset(dev->sw, vport_id);
 	pthread_rwlock_unlock(&dev->sw_lock);
 	memset(vp, 0, sizeof(*vp));
+}
+
+static int
+emu_aq_vport_delete(struct emu_aq_cmd *c)
+{
+	struct svnic_aq_vport_id p;
+
+	memcpy(&p, c->d.params, sizeof(p));
+	if (emu_aq_vport(c->dev, p.vport_id) == NULL)
+		return -ENOENT;
+	emu_vport_delete(c->dev, p.vport_id);
 	return 0;
 }
 
@@ -339,6 +346,7 @@ emu_aq_mac_filter(struct emu_aq_cmd *c, bool add)
 {
 	struct emu_dev *dev = c->dev;
 	struct svnic_aq_mac_filter f;
+	struct svnic_sw_vport_info before, after;
 	struct emu_vport *vp;
 	bool mc;
 	int ret;
@@ -348,17 +356,25 @@ emu_aq_mac_filter(struct emu_aq_cmd *c, bool add)
 	if (vp == NULL)
 		return -ENOENT;
 	mc = (f.mac[0] & 1) != 0;
-	if (!add && !mc && memcmp(f.mac, vp->cfg.mac, 6) == 0)
-		return -EPERM;
+	/* the VPort's MAC is its first unicast filter */
+	if (!mc && memcmp(f.mac, vp->cfg.mac, 6) == 0)
+		return add ? -EEXIST : -EPERM;
 	if (add && vp->nb_mac >= EMU_MAX_MAC_FILTERS)
 		return -ENOSPC;
 	pthread_rwlock_wrlock(&dev->sw_lock);
+	svnic_sw_vport_get(dev->sw, f.vport_id, &before);
 	if (add)
 		ret = mc ? svnic_sw_vport_add_mc(dev->sw, f.vport_id, f.mac) :
 			   svnic_sw_vport_add_uc(dev->sw, f.vport_id, f.mac);
 	else
 		ret = mc ? svnic_sw_vport_del_mc(dev->sw, f.vport_id, f.mac) :
 			   svnic_sw_vport_del_uc(dev->sw, f.vport_id, f.mac);
+	/* The switch takes a present address silently; the spec wants EEXIST. */
+	if (ret == 0 && add) {
+		svnic_sw_vport_get(dev->sw, f.vport_id, &after);
+		if (after.nb_uc == before.nb_uc && after.nb_mc == before.nb_mc)
+			ret = -EEXIST;
+	}
 	pthread_rwlock_unlock(&dev->sw_lock);
 	if (ret == -EADDRINUSE)
 		ret = -EEXIST;
@@ -373,6 +389,7 @@ emu_aq_vlan_filter(struct emu_aq_cmd *c, bool add)
 	struct emu_dev *dev = c->dev;
 	struct svnic_aq_vlan_filter f;
 	struct emu_vport *vp;
+	bool present;
 	int ret;
 
 	memcpy(&f, c->d.params, sizeof(f));
@@ -381,13 +398,20 @@ emu_aq_vlan_filter(struct emu_aq_cmd *c, bool add)
 		return -ENOENT;
 	if ((vp->cfg.vlan_tci & SVNIC_AQ_VLAN_VID_MASK) != 0)
 		return -EPERM;
+	present = (vp->vlan_bm[f.vlan_id / 64] >> (f.vlan_id % 64)) & 1;
+	if (add && present)
+		return -EEXIST;
+	if (!add && !present)
+		return -ENOENT;
 	if (add && vp->nb_vlan >= EMU_MAX_VLAN_FILTERS)
 		return -ENOSPC;
 	pthread_rwlock_wrlock(&dev->sw_lock);
 	ret = svnic_sw_vport_vlan_filter(dev->sw, f.vport_id, f.vlan_id, add);
 	pthread_rwlock_unlock(&dev->sw_lock);
-	if (ret == 0)
+	if (ret == 0) {
 		vp->nb_vlan = (uint16_t)(add ? vp->nb_vlan + 1 : vp->nb_vlan - 1);
+		vp->vlan_bm[f.vlan_id / 64] ^= 1ull << (f.vlan_id % 64);
+	}
 	return ret;
 }
 
@@ -461,6 +485,7 @@ emu_aq_stats(struct emu_aq_cmd *c)
 			vs.rx_dropped_nobuf += dev->rxq[q].dropped;
 			vs.rx_errors += dev->rxq[q].errors;
 			vs.tx_errors += dev->txq[q].errors;
+			vs.tx_dropped += dev->txq[q].dropped;
 		}
 		memcpy(c->buf, &vs, sizeof(vs));
 		c->out_len = c->ret_val = sizeof(vs);
@@ -499,7 +524,10 @@ emu_aq_vf_cfg(struct emu_aq_cmd *c, bool write)
 	emu_func_lock_wr(vf);
 	if (write) {
 		v = p.value;
+		/* Initiate FLR here resets the VF "as VF_RESET": no event back to the PF */
+		c->dev->vf_cfg_by_pf = true;
 		ret = emu_func_cfg_access(vf, p.offset, &v, p.len, true);
+		c->dev->vf_cfg_by_pf = false;
 	} else {
 		ret = emu_func_cfg_access(vf, p.offset, &v, p.len, false);
 		c->ret_val = v;
@@ -577,7 +605,8 @@ emu_aq_one(struct emu_func *pf, struct emu_aq_cmd *c, uint64_t desc_iova)
 
 	ring_d = dev->ops.dma_ptr(dev->ops_ctx, pf, desc_iova, sizeof(*ring_d), true);
 	if (ring_d == NULL) {
-		emu_func_fault(pf, SVNIC_EQ_FAULT_DMA_UNMAPPED, SVNIC_EQ_FAULT_NO_QUEUE, desc_iova);
+		emu_func_fault(pf, emu_dma_fault_reason(pf, desc_iova, sizeof(*ring_d), true),
+			       SVNIC_EQ_FAULT_NO_QUEUE, desc_iova);
 		return false;
 	}
 	memcpy(&c->d, ring_d, sizeof(c->d));

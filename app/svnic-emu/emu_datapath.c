@@ -89,16 +89,22 @@ emu_queue_complete_irq(struct emu_func *f, struct emu_queue *q)
 	}
 }
 
+/* @p qid is the queue as a FAULT event names it (SVNIC_EQ_FAULT_Q_TX | fq for TX). */
 static void
-emu_head_wb(struct emu_func *f, struct emu_queue *q)
+emu_head_wb(struct emu_func *f, struct emu_queue *q, uint32_t qid)
 {
 	uint32_t *p;
 
 	if (q->head_wb_addr == 0)
 		return;
 	p = emu_dma(f, q->head_wb_addr, 4, true);
-	if (p != NULL)
-		__atomic_store_n(p, q->head, __ATOMIC_RELEASE);
+	if (p == NULL) {
+		/* checked like every other DMA of the function */
+		emu_func_fault(f, emu_dma_fault_reason(f, q->head_wb_addr, 4, true), qid,
+			       q->head_wb_addr);
+		return;
+	}
+	__atomic_store_n(p, q->head, __ATOMIC_RELEASE);
 }
 
 /* Copy the packets posted on one TX queue into the staging buffers. */
@@ -111,7 +117,9 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 	struct svnic_tx_desc *ring;
 	uint32_t tail, mask, done = 0;
 
-	if (!__atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) || q->owner != f)
+	/* a fault earlier in this pass stops every queue of the function */
+	if (!__atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) || q->owner != f ||
+	    __atomic_load_n(&f->faulted, __ATOMIC_ACQUIRE))
 		return 0;
 	tail = __atomic_load_n(emu_db(f, fq, SVNIC_DB_TX_TAIL), __ATOMIC_ACQUIRE);
 	if (tail >= q->ring_size) {
@@ -120,8 +128,9 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 	}
 	ring = emu_dma(f, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
 	if (ring == NULL) {
-		emu_func_fault(f, SVNIC_EQ_FAULT_DMA_UNMAPPED, SVNIC_EQ_FAULT_Q_TX | fq,
-			       q->ring_addr);
+		emu_func_fault(f, emu_dma_fault_reason(f, q->ring_addr, (uint64_t)q->ring_size *
+						       sizeof(*ring), true),
+			       SVNIC_EQ_FAULT_Q_TX | fq, q->ring_addr);
 		return 0;
 	}
 	mask = q->ring_size - 1u;
@@ -181,6 +190,11 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 			q->errors++;
 			continue;
 		}
+		/* spec "TX descriptor": over the VPort's MTU + 18 is dropped and counted */
+		if (len > dev->vports[q->vport].cfg.mtu + 18u) {
+			q->dropped++;
+			continue;
+		}
 		if (first_flags & SVNIC_TXD_F_VLAN_INS) {
 			/* 802.1Q tag after the two addresses */
 			memmove(p->data + 16, p->data + 12, len - 12);
@@ -197,7 +211,7 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		dp->nb_pkts++;
 	}
 	if (done > 0) {
-		emu_head_wb(f, q);
+		emu_head_wb(f, q, SVNIC_EQ_FAULT_Q_TX | fq);
 		emu_queue_complete_irq(f, q);
 	}
 	return done;
@@ -269,7 +283,9 @@ emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
 	}
 	ring = emu_dma(g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
 	if (ring == NULL) {
-		emu_func_fault(g, SVNIC_EQ_FAULT_DMA_UNMAPPED, q->fq, q->ring_addr);
+		emu_func_fault(g, emu_dma_fault_reason(g, q->ring_addr, (uint64_t)q->ring_size *
+						       sizeof(*ring), true),
+			       q->fq, q->ring_addr);
 		return;
 	}
 	for (i = 0; i < nbuf; i++) {
@@ -279,7 +295,8 @@ emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
 		struct svnic_rx_desc_wb wb;
 
 		if (buf == NULL) {
-			emu_func_fault(g, SVNIC_EQ_FAULT_DMA_UNMAPPED, q->fq, rd->read.addr);
+			emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, chunk, true),
+				       q->fq, rd->read.addr);
 			return;
 		}
 		memcpy(buf, frame + off, chunk);
@@ -304,7 +321,7 @@ emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
 	q->head = (q->head + nbuf) & mask;
 	q->packets++;
 	q->bytes += len;
-	emu_head_wb(g, q);
+	emu_head_wb(g, q, q->fq);
 	emu_queue_complete_irq(g, q);
 }
 
@@ -466,15 +483,19 @@ emu_dp_pass(struct emu_dp *dp)
 	unsigned int work = 0;
 	uint16_t i;
 
+	/*
+	 * Packets of any function and of the uplink are delivered into VF queues:
+	 * the whole pass holds the topology so no VF is destroyed under it.
+	 */
+	pthread_rwlock_rdlock(&dev->topo_lock);
 	if (emu_serves(dp, 0))
 		work += emu_poll_func(dp, &dev->pf);
-	pthread_rwlock_rdlock(&dev->topo_lock);
 	for (i = 0; i < dev->num_vfs; i++)
 		if (emu_serves(dp, i + 1u))
 			work += emu_poll_func(dp, dev->vfs[i]);
-	pthread_rwlock_unlock(&dev->topo_lock);
 	if (dp->id == 0)
 		work += emu_poll_uplink(dp);
+	pthread_rwlock_unlock(&dev->topo_lock);
 	return work;
 }
 

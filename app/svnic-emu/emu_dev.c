@@ -182,9 +182,11 @@ emu_dev_flush_events(struct emu_dev *dev)
 		slot = dev->ops.dma_ptr(dev->ops_ctx, pf, base + (uint64_t)pf->eq_tail * sizeof(*e),
 					sizeof(*e), true);
 		if (slot == NULL) {
+			uint64_t iova = base + (uint64_t)pf->eq_tail * sizeof(*e);
+
 			pthread_mutex_unlock(&dev->ev_lock);
-			emu_func_fault(pf, SVNIC_EQ_FAULT_DMA_UNMAPPED, SVNIC_EQ_FAULT_NO_QUEUE,
-				       base + (uint64_t)pf->eq_tail * sizeof(*e));
+			emu_func_fault(pf, emu_dma_fault_reason(pf, iova, sizeof(*e), true),
+				       SVNIC_EQ_FAULT_NO_QUEUE, iova);
 			pthread_mutex_lock(&dev->ev_lock);
 			continue;
 		}
@@ -202,6 +204,20 @@ emu_dev_flush_events(struct emu_dev *dev)
 }
 
 /* --- faults --------------------------------------------------------------- */
+
+/*
+ * Why a DMA check of @p f failed (spec "DMA isolation and faults"): a write to a
+ * range the function mapped read-only is DMA_PERM, anything else DMA_UNMAPPED.
+ */
+uint32_t
+emu_dma_fault_reason(struct emu_func *f, uint64_t iova, uint64_t len, bool write)
+{
+	struct emu_dev *dev = f->dev;
+
+	if (write && dev->ops.dma_ptr(dev->ops_ctx, f, iova, len, false) != NULL)
+		return SVNIC_EQ_FAULT_DMA_PERM;
+	return SVNIC_EQ_FAULT_DMA_UNMAPPED;
+}
 
 void
 emu_func_fault(struct emu_func *f, uint32_t reason, uint32_t queue, uint64_t iova)
@@ -670,7 +686,8 @@ emu_vf_flr(void *ctx)
 {
 	struct emu_func *vf = ctx;
 
-	emu_func_reset(vf, SVNIC_EQ_VF_RESET_FLR);
+	/* through the PF's VF_CONFIG_WRITE it is the PF's own VF_RESET (reason 0) */
+	emu_func_reset(vf, vf->dev->vf_cfg_by_pf ? 0 : SVNIC_EQ_VF_RESET_FLR);
 }
 
 /* PF FLR: the config space is at power-on already (VF Enable clear, reported). */
@@ -753,8 +770,9 @@ emu_vf_destroy(struct emu_dev *dev, uint16_t vf_id)
 }
 
 /*
- * VF Enable edges: VFs appear or disappear as a whole. Their VPorts stay the
- * PF's (it deletes them); only the functions and their sockets go.
+ * VF Enable edges: VFs appear or disappear as a whole. On 1 -> 0 the VFs'
+ * VPorts are deleted as if by VPORT_DELETE (spec "VF Enable and VF MSE"), so no
+ * VPort outlives its owner and a new VF n starts without one.
  */
 static void
 emu_vfs_set(struct emu_dev *dev, uint16_t num_vfs)
@@ -766,6 +784,9 @@ emu_vfs_set(struct emu_dev *dev, uint16_t num_vfs)
 	if (dev->num_vfs != 0) {
 		if (dev->ops.vfs_changed != NULL)
 			dev->ops.vfs_changed(dev->ops_ctx, 0);
+		for (i = 0; i < SVNIC_VPORTS_MAX; i++)
+			if (dev->vports[i].used && SVNIC_AQ_FUNC_IS_VF(dev->vports[i].cfg.func))
+				emu_vport_delete(dev, i);
 		for (i = 0; i < dev->num_vfs; i++)
 			emu_vf_destroy(dev, i);
 		dev->num_vfs = 0;
@@ -821,8 +842,11 @@ emu_vf_reset(struct emu_dev *dev, uint16_t vf_id, uint32_t reason)
 		return -ENOENT;
 	emu_func_queues_disable(vf, true);
 	emu_func_page0_reset(vf);
-	if (reason != SVNIC_EQ_VF_RESET_CTRL && reason != 0 &&
-	    reason != SVNIC_EQ_VF_RESET_DISCONNECT)
+	/*
+	 * VF_RESET (reason 0) and an FLR tell the VF's driver; a VF that wrote
+	 * DEV_CTRL.RESET knows, and a disconnected one has no driver to tell.
+	 */
+	if (reason == 0 || reason == SVNIC_EQ_VF_RESET_FLR)
 		emu_mbx_reset_notice(vf, SVNIC_MBX_RESET_OPERATOR);
 	if (reason != 0)
 		emu_dev_post_event(dev, SVNIC_EQ_EV_VF_RESET, vf_id, reason, 0, 0);
@@ -923,6 +947,7 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 {
 	struct emu_pci_pf_desc pd;
 	struct emu_pci_ops pops = { .flr = emu_pf_flr, .sriov_changed = emu_pf_sriov_changed };
+	pthread_rwlockattr_t attr;
 	struct emu_dev *dev;
 	int ret;
 
@@ -942,7 +967,11 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 	pthread_mutex_init(&dev->ev_lock, NULL);
 	pthread_mutex_init(&dev->uplink_lock, NULL);
 	pthread_rwlock_init(&dev->sw_lock, NULL);
-	pthread_rwlock_init(&dev->topo_lock, NULL);
+	/* Datapath passes hold it for reading back to back: the writer must get in. */
+	pthread_rwlockattr_init(&attr);
+	pthread_rwlockattr_setkind_np(&attr, PTHREAD_RWLOCK_PREFER_WRITER_NONRECURSIVE_NP);
+	pthread_rwlock_init(&dev->topo_lock, &attr);
+	pthread_rwlockattr_destroy(&attr);
 	dev->ctrl_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	dev->dp_wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (dev->ctrl_wake_fd < 0 || dev->dp_wake_fd < 0) {

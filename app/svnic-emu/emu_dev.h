@@ -128,6 +128,7 @@ struct emu_vport {
 	bool used;
 	struct svnic_aq_vport cfg;
 	uint16_t nb_mac, nb_vlan;
+	uint64_t vlan_bm[4096 / 64];	/* VLAN filters: ADD of a present one is EEXIST */
 	/* what RSS_CONFIG set: "0 keeps" needs the current values */
 	uint8_t rss_key_len;
 	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
@@ -155,6 +156,7 @@ struct emu_dev {
 	 * when the control thread holds no function lock */
 	bool vfs_pending;
 	uint16_t vfs_pending_num;
+	bool vf_cfg_by_pf;		/* VF_CONFIG_WRITE in progress: an FLR is a VF_RESET */
 	pthread_rwlock_t topo_lock;	/* vfs[] and num_vfs: datapath reads, control writes */
 
 	struct emu_vport vports[SVNIC_VPORTS_MAX];
@@ -224,6 +226,8 @@ void emu_dev_post_event(struct emu_dev *dev, uint16_t event, uint16_t func, uint
 void emu_dev_wake_datapath(struct emu_dev *dev);
 void emu_adminq_process(struct emu_func *pf);
 void emu_queue_disable(struct emu_queue *q);
+void emu_vport_delete(struct emu_dev *dev, uint16_t vport_id);
+uint32_t emu_dma_fault_reason(struct emu_func *f, uint64_t iova, uint64_t len, bool write);
 int emu_vf_reset(struct emu_dev *dev, uint16_t vf_id, uint32_t reason);
 void emu_func_lock_wr(struct emu_func *f);
 void emu_func_unlock(struct emu_func *f);
