@@ -29,6 +29,7 @@
 #include "emu_switch.h"
 #include "emu_uplink.h"
 #include "vfio_user_log.h"
+#include "vfio_user_proto.h"
 #include "vfio_user_server.h"
 
 struct emu_glue_fn {
@@ -43,7 +44,7 @@ struct emu_glue {
 	struct emu_glue_fn pf;
 	struct emu_glue_fn *vfs[SVNIC_TOTAL_VFS_MAX];
 	uint16_t nb_vfs;
-	char vf_token[40];		/* canonical UUID string; "" until set */
+	char vf_token[VFIO_USER_TOKEN_LEN + 1];	/* canonical UUID; "" until set */
 	int verbose;
 };
 
@@ -214,7 +215,34 @@ glue_check_token(void *ctx, const char *token)
 	return 0;
 }
 
+/*
+ * The PF driver sets the VF token as vfio-pci's VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+ * on the PF's own socket, SET or PROBE, never read back.
+ */
+static int
+glue_device_feature(void *ctx, uint32_t flags, const void *data, uint32_t len, void *out,
+		    uint32_t out_cap, uint32_t *out_len)
+{
+	struct emu_glue_fn *g = ctx;
+
+	(void)out;
+	(void)out_cap;
+	(void)out_len;
+	if (g->f->is_vf || (flags & VFIO_DEVICE_FEATURE_MASK) != VFIO_DEVICE_FEATURE_PCI_VF_TOKEN)
+		return -ENOTTY;
+	if (flags & VFIO_DEVICE_FEATURE_GET)
+		return -EINVAL;
+	if (flags & VFIO_DEVICE_FEATURE_PROBE)
+		return 0;
+	if (len != VFIO_USER_UUID_LEN)
+		return -EINVAL;
+	vfio_user_uuid_format(data, glue.vf_token);
+	SVNIC_EMU_LOG(INFO, "pf: VF token set");
+	return 0;
+}
+
 static const struct vfio_user_server_ops glue_ops = {
+	.device_feature = glue_device_feature,
 	.device_info = glue_device_info,
 	.region_info = glue_region_info,
 	.irq_info = glue_irq_info,
@@ -512,11 +540,14 @@ main(int argc, char **argv)
 			    (cfg.perm_mac[0] & 1) != 0)
 				goto bad_value;
 			break;
-		case 'T':
-			if (strlen(optarg) != 36)
+		case 'T': {
+			uint8_t uuid[VFIO_USER_UUID_LEN];
+
+			if (!vfio_user_uuid_parse(optarg, uuid))
 				goto bad_value;
-			snprintf(glue.vf_token, sizeof(glue.vf_token), "%s", optarg);
+			vfio_user_uuid_format(uuid, glue.vf_token);
 			break;
+		}
 		default:
 			usage(stderr);
 			return 2;

@@ -677,3 +677,53 @@ vfio_user_client_reset(struct vfio_user_client *c)
 	vfio_user_msg_release(&reply);
 	return ret;
 }
+
+int
+vfio_user_client_device_feature(struct vfio_user_client *c, uint32_t flags, const void *data,
+		size_t len, void *out, size_t out_cap, size_t *out_len)
+{
+	struct vfio_device_feature f = { .flags = flags };
+	struct iovec iov[2] = { { &f, sizeof(f) }, { (void *)(uintptr_t)data, len } };
+	bool get = (flags & VFIO_USER_FEATURE_OPS) == VFIO_DEVICE_FEATURE_GET;
+	size_t room = get ? out_cap : len;
+	const size_t hdr = sizeof(f);
+	struct vfio_user_msg reply;
+	int ret;
+
+	if (out_len != NULL)
+		*out_len = 0;
+	if ((len != 0 && data == NULL) || (get && out_cap != 0 && out == NULL) ||
+	    len > VFIO_USER_MAX_XFER || room > VFIO_USER_MAX_XFER)
+		return -EINVAL;
+	/* argsz: the largest reply we take; SET and PROBE get the request back. */
+	f.argsz = (uint32_t)(sizeof(f) + room);
+	ret = vfio_user_cli_call(c, VFIO_USER_DEVICE_FEATURE, iov, 2, NULL, 0, &reply);
+	if (ret < 0)
+		return ret;
+	ret = -EPROTO;
+	if (reply.len < hdr)
+		goto out;
+	if (get) {
+		if (reply.len - hdr > out_cap)
+			goto out;
+		if (reply.len > hdr)
+			memcpy(out, reply.data + hdr, reply.len - hdr);
+		if (out_len != NULL)
+			*out_len = reply.len - hdr;
+	}
+	ret = 0;
+out:
+	if (ret < 0)
+		VFIO_USER_LOG(ERR, "vfio-user client: DEVICE_FEATURE 0x%x: bad reply", flags);
+	vfio_user_msg_release(&reply);
+	return ret;
+}
+
+int
+vfio_user_client_set_vf_token(struct vfio_user_client *c, const uint8_t uuid[VFIO_USER_UUID_LEN])
+{
+	if (uuid == NULL)
+		return -EINVAL;
+	return vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_SET |
+			VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, uuid, VFIO_USER_UUID_LEN, NULL, 0, NULL);
+}

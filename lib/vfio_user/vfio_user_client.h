@@ -125,4 +125,25 @@ int vfio_user_client_dma_unmap(struct vfio_user_client *c, uint64_t iova, uint64
 
 int vfio_user_client_reset(struct vfio_user_client *c);
 
+/**
+ * DEVICE_FEATURE with @p flags (a feature index and VFIO_DEVICE_FEATURE_GET,
+ * _SET or _PROBE) and @p len bytes of @p data. For GET, up to @p out_cap
+ * bytes of the feature's data land in @p out and their count in *@p out_len
+ * (@p out_len may be NULL otherwise).
+ * @return 0; -EINVAL (bad arguments, or refused by the server); -ENOTSUP
+ *   (the server has no features); -ENOTTY (not this feature); -EPROTO (a
+ *   reply larger than @p out_cap, or malformed).
+ */
+int vfio_user_client_device_feature(struct vfio_user_client *c, uint32_t flags,
+		const void *data, size_t len, void *out, size_t out_cap, size_t *out_len);
+
+/**
+ * Set the VF token on a PF (VFIO_DEVICE_FEATURE_SET |
+ * VFIO_DEVICE_FEATURE_PCI_VF_TOKEN), as vfio-pci's VF token is set: VF
+ * clients must then present the same UUID, in text form, in VERSION
+ * (vfio_user_uuid_format() gives it).
+ */
+int vfio_user_client_set_vf_token(struct vfio_user_client *c,
+		const uint8_t uuid[VFIO_USER_UUID_LEN]);
+
 #endif /* VFIO_USER_CLIENT_H */

@@ -10,6 +10,7 @@
  */
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include <linux/vfio.h>
@@ -121,6 +122,17 @@ struct vfio_user_dma_access {
 static_assert(sizeof(struct vfio_user_dma_access) == 16, "spec: DMA access");
 #define VFIO_USER_DMA_WRITE_REPLY_MIN	12u
 
+/*
+ * DEVICE_FEATURE (spec "VFIO_USER_DEVICE_FEATURE"): struct vfio_device_feature
+ * of <linux/vfio.h>, argsz and flags followed by the feature's data. argsz is
+ * the largest reply payload the client accepts; a SET or PROBE reply echoes
+ * the request, a GET reply carries the data and argsz 8 + its length.
+ */
+static_assert(sizeof(struct vfio_device_feature) == 8, "spec: device feature is 8 bytes + data");
+#define VFIO_USER_FEATURE_OPS		(VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET | \
+					 VFIO_DEVICE_FEATURE_PROBE)
+#define VFIO_USER_UUID_LEN		16u	/* VFIO_DEVICE_FEATURE_PCI_VF_TOKEN data */
+
 /* Our limits. */
 #define VFIO_USER_DEFAULT_MAX_XFER	(1u << 20)	/* spec default */
 #define VFIO_USER_MAX_XFER		(1u << 20)	/* never more than this per message */
@@ -135,5 +147,76 @@ static_assert(sizeof(struct vfio_user_dma_access) == 16, "spec: DMA access");
 #define VFIO_USER_MAX_IRQ_TYPES		16u
 #define VFIO_USER_MAX_IRQ_VECTORS	2048u	/* PCI MSI-X table limit */
 #define VFIO_USER_TOKEN_LEN		36u	/* UUID text, no NUL */
+
+/*
+ * The VF token has two forms: 16 bytes set on the PF with DEVICE_FEATURE
+ * (PCI_VF_TOKEN, as vfio-pci's), and the 36-character text a VF client
+ * presents in VERSION (RFC 4122 "8-4-4-4-12" hex, either case). Bytes go in
+ * text order, as Linux's uuid_t and libuuid keep them.
+ */
+
+static inline int
+vfio_user_uuid_hex(char ch)
+{
+	if (ch >= '0' && ch <= '9')
+		return ch - '0';
+	if (ch >= 'a' && ch <= 'f')
+		return ch - 'a' + 10;
+	if (ch >= 'A' && ch <= 'F')
+		return ch - 'A' + 10;
+	return -1;
+}
+
+/**
+ * Parse the text form of a UUID, exactly 36 characters then a NUL.
+ * @return true and @p uuid filled, or false (and @p uuid untouched).
+ */
+static inline bool
+vfio_user_uuid_parse(const char *s, uint8_t uuid[VFIO_USER_UUID_LEN])
+{
+	uint8_t b[VFIO_USER_UUID_LEN];
+	unsigned int i, n = 0;
+	int hi, lo;
+
+	if (s == NULL)
+		return false;
+	for (i = 0; i < VFIO_USER_TOKEN_LEN; ) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+			i++;
+			continue;
+		}
+		/* s[i] is not NUL here, so reading s[i + 1] stays in the string. */
+		hi = vfio_user_uuid_hex(s[i]);
+		lo = hi < 0 ? -1 : vfio_user_uuid_hex(s[i + 1]);
+		if (lo < 0)
+			return false;
+		b[n++] = (uint8_t)(hi << 4 | lo);
+		i += 2;
+	}
+	if (s[VFIO_USER_TOKEN_LEN] != '\0')
+		return false;
+	for (i = 0; i < VFIO_USER_UUID_LEN; i++)
+		uuid[i] = b[i];
+	return true;
+}
+
+/** Format @p uuid as 36 lower-case characters and a NUL into @p s. */
+static inline void
+vfio_user_uuid_format(const uint8_t uuid[VFIO_USER_UUID_LEN],
+		char s[VFIO_USER_TOKEN_LEN + 1])
+{
+	static const char hex[] = "0123456789abcdef";
+	unsigned int i, n = 0;
+
+	for (i = 0; i < VFIO_USER_UUID_LEN; i++) {
+		if (i == 4 || i == 6 || i == 8 || i == 10)
+			s[n++] = '-';
+		s[n++] = hex[uuid[i] >> 4];
+		s[n++] = hex[uuid[i] & 0xf];
+	}
+	s[n] = '\0';
+}
 
 #endif /* VFIO_USER_PROTO_H */

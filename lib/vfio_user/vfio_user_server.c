@@ -597,6 +597,98 @@ vfio_user_srv_reset(struct vfio_user_server *srv)
 }
 
 /*
+ * The codec's checks. It leaves DEVICE_FEATURE unserved (ENOTSUP); with a
+ * device_feature op we serve it, so the rest of its generic checks are ours:
+ * no fds, the fixed part present.
+ */
+static int
+vfio_user_srv_check_request(const struct vfio_user_server *srv, const struct vfio_user_msg *m)
+{
+	int ret = vfio_user_msg_check_request(m);
+
+	if (ret != -ENOTSUP || m->hdr.cmd != VFIO_USER_DEVICE_FEATURE ||
+	    srv->ops->device_feature == NULL)
+		return ret;
+	if (m->fds_dropped || m->nfds != 0 || m->len < sizeof(struct vfio_device_feature))
+		return -EINVAL;
+	return 0;
+}
+
+/*
+ * Spec "VFIO_USER_DEVICE_FEATURE", with the rules of Linux's
+ * vfio_ioctl_device_feature(): no unknown flag bits; GET or SET, or PROBE
+ * with any of them; GET and SET together only with PROBE. argsz bounds the
+ * reply, which echoes a SET or PROBE request, so it must cover the request.
+ */
+static int
+vfio_user_srv_feature(struct vfio_user_server *srv, struct vfio_user_msg *m,
+		struct vfio_user_srv_reply *rep)
+{
+	const struct vfio_device_feature *f = (const struct vfio_device_feature *)m->data;
+	uint32_t ops = f->flags & VFIO_USER_FEATURE_OPS;
+	uint32_t feature = f->flags & VFIO_DEVICE_FEATURE_MASK;
+	uint32_t len = (uint32_t)(m->len - sizeof(*f));
+	struct vfio_device_feature *out;
+	uint32_t cap, out_len = 0;
+	const char *why = NULL;
+	int ret;
+
+	if (f->argsz < sizeof(*f))
+		why = "argsz below 8";
+	else if ((f->flags & ~(VFIO_DEVICE_FEATURE_MASK | VFIO_USER_FEATURE_OPS)) != 0)
+		why = "unknown flag bits";
+	else if (ops == 0)
+		why = "neither GET, SET nor PROBE";
+	else if (ops == (VFIO_DEVICE_FEATURE_GET | VFIO_DEVICE_FEATURE_SET))
+		why = "GET with SET";
+	else if (ops != VFIO_DEVICE_FEATURE_GET && f->argsz < m->len)
+		why = "argsz below the request";
+	/* Features whose data we know: the VF token is a 16-byte UUID. */
+	else if (ops == VFIO_DEVICE_FEATURE_SET &&
+		 feature == VFIO_DEVICE_FEATURE_PCI_VF_TOKEN && len != VFIO_USER_UUID_LEN)
+		why = "VF token not 16 bytes";
+	if (why != NULL) {
+		SRV_LOG(srv, WARNING, "DEVICE_FEATURE flags 0x%x argsz %u with %u data bytes "
+			"refused: %s", f->flags, f->argsz, len, why);
+		return -EINVAL;
+	}
+	if (ops != VFIO_DEVICE_FEATURE_GET) {
+		ret = vfio_user_srv_errno(srv->ops->device_feature(srv->ctx, f->flags,
+				len != 0 ? f->data : NULL, len, NULL, 0, &out_len));
+		if (ret < 0)
+			return ret;
+		/* Spec: the reply to SET and PROBE is the request. */
+		out = malloc(m->len);
+		if (out == NULL)
+			return -ENOMEM;
+		memcpy(out, m->data, m->len);
+		rep->heap = out;
+		vfio_user_srv_reply_add(rep, out, m->len);
+		return 0;
+	}
+	cap = f->argsz - sizeof(*f);
+	if (cap > srv->cfg.max_data_xfer_size)
+		cap = srv->cfg.max_data_xfer_size;
+	out = calloc(1, sizeof(*out) + cap);
+	if (out == NULL)
+		return -ENOMEM;
+	rep->heap = out;
+	ret = vfio_user_srv_errno(srv->ops->device_feature(srv->ctx, f->flags,
+			len != 0 ? f->data : NULL, len, out->data, cap, &out_len));
+	if (ret < 0)
+		return ret;
+	if (out_len > cap) {
+		SRV_LOG(srv, ERR, "device answered GET of feature %u with %u bytes, room for %u",
+			feature, out_len, cap);
+		return -EIO;
+	}
+	out->argsz = (uint32_t)sizeof(*out) + out_len;
+	out->flags = f->flags;
+	vfio_user_srv_reply_add(rep, out, out->argsz);
+	return 0;
+}
+
+/*
  * One request in, exactly one reply out (unless no-reply): validation first,
  * then one switch, as every handler leaves the reply to us.
  */
@@ -612,7 +704,7 @@ vfio_user_srv_dispatch(struct vfio_user_server *srv, struct vfio_user_msg *m)
 		srv->drop = true;
 		return;
 	}
-	ret = vfio_user_msg_check_request(m);
+	ret = vfio_user_srv_check_request(srv, m);
 	if (!srv->negotiated && (ret < 0 || m->hdr.cmd != VFIO_USER_VERSION)) {
 		SRV_LOG(srv, ERR, "%s (%u) before VERSION: dropped",
 			vfio_user_cmd_name(m->hdr.cmd), m->hdr.cmd);
@@ -654,6 +746,9 @@ vfio_user_srv_dispatch(struct vfio_user_server *srv, struct vfio_user_msg *m)
 		break;
 	case VFIO_USER_DEVICE_RESET:
 		ret = vfio_user_srv_reset(srv);
+		break;
+	case VFIO_USER_DEVICE_FEATURE:
+		ret = vfio_user_srv_feature(srv, m, &rep);
 		break;
 	default:
 		ret = -ENOSYS;	/* unreachable: check_request knows the served set */

@@ -71,6 +71,20 @@ struct vfio_user_server_ops {
 	 * without it reset() is called instead.
 	 */
 	void (*disconnect)(void *ctx);
+	/**
+	 * DEVICE_FEATURE after validation. Optional: without it the command is
+	 * answered ENOTSUP. @p flags holds the feature index
+	 * (VFIO_DEVICE_FEATURE_MASK) with GET or SET, or PROBE optionally with
+	 * GET and/or SET (the methods probed); @p data / @p len is the request's
+	 * data (16 bytes for a SET of VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, checked).
+	 * For GET, write at most @p out_cap bytes to @p out and set *@p out_len;
+	 * @p out is NULL for SET and PROBE.
+	 * @return 0; -ENOTTY for a feature the device does not have; -EINVAL for
+	 *   a method it does not offer (vfio-pci refuses GET of the VF token) or
+	 *   data it refuses; any other negative errno.
+	 */
+	int (*device_feature)(void *ctx, uint32_t flags, const void *data, uint32_t len,
+			void *out, uint32_t out_cap, uint32_t *out_len);
 };
 
 struct vfio_user_server_cfg {

@@ -139,7 +139,32 @@ fuzz_reset(void *ctx)
 	return 0;
 }
 
+/* A device with one gettable test feature and the settable VF token. */
+static int
+fuzz_device_feature(void *ctx, uint32_t flags, const void *data, uint32_t len, void *out,
+		    uint32_t out_cap, uint32_t *out_len)
+{
+	(void)ctx;
+	if (len > 0 && data == NULL)
+		__builtin_trap();
+	if ((flags & 0xffff) == 0) {
+		if (flags & (1u << 17)) {	/* SET of the token */
+			return len == 16 ? 0 : -EINVAL;
+		}
+		return flags & (1u << 16) ? -EINVAL : 0;
+	}
+	if ((flags & 0xffff) == 7 && (flags & (1u << 16)) && out != NULL) {
+		uint32_t n = out_cap < 4 ? out_cap : 4;
+
+		memset(out, 0x5a, n);
+		*out_len = n;
+		return 0;
+	}
+	return -ENOTTY;
+}
+
 static const struct vfio_user_server_ops fuzz_ops = {
+	.device_feature = fuzz_device_feature,
 	.device_info = fuzz_device_info,
 	.region_info = fuzz_region_info,
 	.irq_info = fuzz_irq_info,

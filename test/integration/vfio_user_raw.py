@@ -131,3 +131,15 @@ def enable_vfs(pf, n):
     pf.cfg_write(SRIOV_NUM_VF, 2, n)
     if n:
         pf.cfg_write(SRIOV_CTRL, 2, CTRL_VFE | CTRL_MSE)
+
+
+DEVICE_FEATURE = 16
+FEATURE_SET, FEATURE_PROBE, FEATURE_PCI_VF_TOKEN = 1 << 17, 1 << 18, 0
+
+
+def set_vf_token(pf, token):
+    """What a PF driver does (vfio-pci's VFIO_DEVICE_FEATURE_PCI_VF_TOKEN)."""
+    import uuid
+    data = uuid.UUID(token).bytes
+    pf.request(DEVICE_FEATURE, struct.pack("<II", 8 + len(data),
+                                           FEATURE_SET | FEATURE_PCI_VF_TOKEN) + data)

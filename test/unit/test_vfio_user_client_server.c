@@ -95,6 +95,9 @@ struct fake_dev {
 	uint8_t irq_bools[MSIX_COUNT];
 	uint8_t dma_seen[64];
 	int dma_read_ret, dma_write_ret;
+	unsigned int feature_calls;
+	uint32_t feature_flags, feature_len;
+	uint8_t feature_data[32];
 };
 
 static struct fake_dev dev;
@@ -272,7 +275,58 @@ static const struct vfio_user_server_ops fake_ops = {
 	.disconnect = fake_disconnect,
 };
 
+/*
+ * Features: the VF token (SET only, as vfio-pci: GET would leak a previous
+ * user's token) and a test feature that only answers GET with 8 bytes.
+ */
+#define TEST_FEATURE		0x7ffu
+#define TEST_FEATURE_DATA	"GETDATA!"
+
+static int
+fake_device_feature(void *ctx, uint32_t flags, const void *data, uint32_t len, void *out,
+		uint32_t out_cap, uint32_t *out_len)
+{
+	struct fake_dev *f = ctx;
+	uint32_t ops = flags & VFIO_USER_FEATURE_OPS;
+
+	f->feature_calls++;
+	f->feature_flags = flags;
+	f->feature_len = len;
+	if (data != NULL)
+		memcpy(f->feature_data, data, len < sizeof(f->feature_data) ?
+			len : sizeof(f->feature_data));
+	switch (flags & VFIO_DEVICE_FEATURE_MASK) {
+	case VFIO_DEVICE_FEATURE_PCI_VF_TOKEN:
+		return (ops & VFIO_DEVICE_FEATURE_GET) != 0 ? -EINVAL : 0;
+	case TEST_FEATURE:
+		if ((ops & VFIO_DEVICE_FEATURE_SET) != 0)
+			return -EINVAL;
+		if (ops == VFIO_DEVICE_FEATURE_GET) {
+			if (out_cap < 8)
+				return -EINVAL;
+			memcpy(out, TEST_FEATURE_DATA, 8);
+			*out_len = 8;
+		}
+		return 0;
+	default:
+		return -ENOTTY;
+	}
+}
+
+static const struct vfio_user_server_ops fake_ops_feature = {
+	.device_info = fake_device_info,
+	.region_info = fake_region_info,
+	.irq_info = fake_irq_info,
+	.region_access = fake_region_access,
+	.set_irqs = fake_set_irqs,
+	.reset = fake_reset,
+	.disconnect = fake_disconnect,
+	.device_feature = fake_device_feature,
+};
+
 /* ---- fixture: the server thread ---- */
+
+static const struct vfio_user_server_ops *fx_ops = &fake_ops;
 
 static pthread_mutex_t srv_lock = PTHREAD_MUTEX_INITIALIZER;
 static struct vfio_user_server *srv;
@@ -320,7 +374,7 @@ fx_start_cfg(struct vfio_user_server_cfg *cfg)
 	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/vf.sock", dir);
 	cfg->path = path;
-	CU_ASSERT_EQUAL_FATAL(vfio_user_server_create(cfg, &fake_ops, &dev, &srv), 0);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_server_create(cfg, fx_ops, &dev, &srv), 0);
 	dev.srv = srv;
 	atomic_store(&srv_stop, false);
 	CU_ASSERT_FATAL(pthread_create(&srv_thread, NULL, server_main, NULL) == 0);
@@ -1449,6 +1503,170 @@ test_client_against_a_bad_server(void)
 	}
 }
 
+/* ---- DEVICE_FEATURE: the VF token set on a PF ---- */
+
+static void
+fx_start_feature(void)
+{
+	fx_ops = &fake_ops_feature;
+	fx_start();
+	fx_ops = &fake_ops;
+}
+
+static void
+test_uuid_text(void)
+{
+	static const uint8_t want[VFIO_USER_UUID_LEN] = {
+		0x0d, 0x8f, 0x5e, 0x5c, 0x1b, 0x7a, 0x4c, 0x1e,
+		0x9a, 0x53, 0x6f, 0x3b, 0x2c, 0x1d, 0x0e, 0x9f,
+	};
+	static const char *const bad[] = {
+		"", "0d8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9", "0d8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9f0",
+		"0d8f5e5c1b7a-4c1e-9a53-6f3b2c1d0e9f0", "0d8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9g",
+		"0d8f5e5c-1b7a-4c1e-9a53+6f3b2c1d0e9f", " d8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9f",
+		"0d8f5e5c-1b7a-4c1e-9a5-36f3b2c1d0e9f", "0x8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9f",
+		"{0d8f5e5c-1b7a-4c1e-9a53-6f3b2c1d0e9f}",
+	};
+	uint8_t u[VFIO_USER_UUID_LEN], keep[VFIO_USER_UUID_LEN];
+	char text[VFIO_USER_TOKEN_LEN + 1];
+	unsigned int i;
+
+	for (i = 0; i < sizeof(bad) / sizeof(bad[0]); i++) {
+		memset(u, 0xa5, sizeof(u));
+		memcpy(keep, u, sizeof(u));
+		CU_ASSERT_FALSE(vfio_user_uuid_parse(bad[i], u));
+		CU_ASSERT_EQUAL(memcmp(u, keep, sizeof(u)), 0);
+	}
+	CU_ASSERT_FALSE(vfio_user_uuid_parse(NULL, u));
+	CU_ASSERT_TRUE(vfio_user_uuid_parse(TOKEN, u));
+	CU_ASSERT_EQUAL(memcmp(u, want, sizeof(u)), 0);
+	CU_ASSERT_TRUE(vfio_user_uuid_parse("0D8F5E5C-1B7A-4C1E-9A53-6F3B2C1D0E9F", u));
+	CU_ASSERT_EQUAL(memcmp(u, want, sizeof(u)), 0);
+	vfio_user_uuid_format(want, text);
+	CU_ASSERT_STRING_EQUAL(text, TOKEN);
+	CU_ASSERT_TRUE(vfio_user_token_valid(text));
+}
+
+static void
+test_device_feature_vf_token(void)
+{
+	uint32_t probe = VFIO_DEVICE_FEATURE_PROBE | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	struct vfio_user_client *c;
+	uint8_t uuid[VFIO_USER_UUID_LEN], out[16];
+	size_t out_len = 99;
+	struct fake_dev d;
+
+	fx_start_feature();
+	c = client_open(NULL);
+	CU_ASSERT_TRUE_FATAL(vfio_user_uuid_parse(TOKEN, uuid));
+	CU_ASSERT_EQUAL(vfio_user_client_set_vf_token(c, uuid), 0);
+	d = dev_now();
+	CU_ASSERT_EQUAL(d.feature_calls, 1);
+	CU_ASSERT_EQUAL(d.feature_flags,
+		VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN);
+	CU_ASSERT_EQUAL(d.feature_len, VFIO_USER_UUID_LEN);
+	CU_ASSERT_EQUAL(memcmp(d.feature_data, uuid, sizeof(uuid)), 0);
+	/* PROBE, alone or naming the methods: SET is offered, GET is not. */
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, probe, NULL, 0, NULL, 0, NULL), 0);
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, probe | VFIO_DEVICE_FEATURE_SET,
+		NULL, 0, NULL, 0, NULL), 0);
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, probe | VFIO_DEVICE_FEATURE_GET,
+		NULL, 0, NULL, 0, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_GET |
+		VFIO_DEVICE_FEATURE_PCI_VF_TOKEN, NULL, 0, out, sizeof(out), &out_len), -EINVAL);
+	CU_ASSERT_EQUAL(out_len, 0);
+	/* GET answered with the feature's data. */
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_GET |
+		TEST_FEATURE, NULL, 0, out, sizeof(out), &out_len), 0);
+	CU_ASSERT_EQUAL(out_len, 8);
+	CU_ASSERT_EQUAL(memcmp(out, TEST_FEATURE_DATA, 8), 0);
+	/* Room for less than the device needs: the device refuses. */
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_GET |
+		TEST_FEATURE, NULL, 0, out, 4, &out_len), -EINVAL);
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_PROBE | 5,
+		NULL, 0, NULL, 0, NULL), -ENOTTY);
+	CU_ASSERT_EQUAL(dev_now().feature_calls, 8);
+	/* The connection is still good. */
+	CU_ASSERT_EQUAL(vfio_user_client_reset(c), 0);
+	vfio_user_client_close(c);
+	fx_stop();
+}
+
+static void
+test_device_feature_refused(void)
+{
+	uint8_t buf[64] = { 0 };
+	struct vfio_device_feature *f = (struct vfio_device_feature *)buf;
+	const uint32_t set_token = VFIO_DEVICE_FEATURE_SET | VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	struct vfio_user_msg reply;
+	int efd, fd;
+
+	fx_start_feature();
+	fd = raw_connect();
+	raw_version(fd);
+	/* Shorter than argsz and flags. */
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 4, NULL), -EINVAL);
+	/* argsz below the fixed part, or below the request a SET reply echoes. */
+	f->flags = set_token;
+	f->argsz = 4;
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, NULL), -EINVAL);
+	f->argsz = 8 + 15;
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, NULL), -EINVAL);
+	/* A token of 15 or 17 bytes. */
+	f->argsz = sizeof(buf);
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 15, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 17, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8, NULL), -EINVAL);
+	CU_ASSERT_TRUE(log_has("refused: VF token not 16 bytes"));
+	/* No method, GET with SET, an unknown flag bit. */
+	f->flags = VFIO_DEVICE_FEATURE_PCI_VF_TOKEN;
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, NULL), -EINVAL);
+	f->flags = set_token | VFIO_DEVICE_FEATURE_GET;
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, NULL), -EINVAL);
+	f->flags = set_token | (1u << 19);
+	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, NULL), -EINVAL);
+	/* A fd on a command that takes none. */
+	f->flags = set_token;
+	efd = eventfd(0, EFD_CLOEXEC);
+	CU_ASSERT_FATAL(efd >= 0);
+	CU_ASSERT_EQUAL(raw_call_fds(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, 0, &efd, 1,
+		NULL), -EINVAL);
+	close(efd);
+	CU_ASSERT_EQUAL(dev_now().feature_calls, 0);
+	/* The same message, well formed: the reply to SET is the request. */
+	memcpy(f->data, "0123456789abcdef", 16);
+	CU_ASSERT_EQUAL_FATAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8 + 16, &reply), 0);
+	CU_ASSERT_EQUAL(reply.len, 8 + 16);
+	CU_ASSERT_EQUAL(memcmp(reply.data, buf, 8 + 16), 0);
+	vfio_user_msg_release(&reply);
+	/* GET: argsz is 8 + the data, whatever the client offered. */
+	f->flags = VFIO_DEVICE_FEATURE_GET | TEST_FEATURE;
+	CU_ASSERT_EQUAL_FATAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 8, &reply), 0);
+	CU_ASSERT_EQUAL(reply.len, 8 + 8);
+	CU_ASSERT_EQUAL(((struct vfio_device_feature *)reply.data)->argsz, 16);
+	CU_ASSERT_EQUAL(memcmp(reply.data + 8, TEST_FEATURE_DATA, 8), 0);
+	vfio_user_msg_release(&reply);
+	CU_ASSERT_EQUAL(dev_now().feature_calls, 2);
+	close(fd);
+	fx_stop();
+}
+
+static void
+test_device_feature_without_op(void)
+{
+	struct vfio_user_client *c;
+	uint8_t uuid[VFIO_USER_UUID_LEN] = { 1 };
+
+	fx_start();
+	c = client_open(NULL);
+	CU_ASSERT_EQUAL(vfio_user_client_set_vf_token(c, uuid), -ENOTSUP);
+	CU_ASSERT_EQUAL(vfio_user_client_device_feature(c, VFIO_DEVICE_FEATURE_PROBE, NULL, 0,
+		NULL, 0, NULL), -ENOTSUP);
+	CU_ASSERT_EQUAL(vfio_user_client_reset(c), 0);
+	vfio_user_client_close(c);
+	fx_stop();
+}
+
 static CU_TestInfo tests_version[] = {
 	UNIT_TEST(test_garbage_before_version_dropped),
 	UNIT_TEST(test_version_malformed_json),
@@ -1495,6 +1713,14 @@ static CU_TestInfo tests_raw[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo tests_feature[] = {
+	UNIT_TEST(test_uuid_text),
+	UNIT_TEST(test_device_feature_refused),
+	UNIT_TEST(test_device_feature_vf_token),
+	UNIT_TEST(test_device_feature_without_op),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo tests_lifecycle[] = {
 	UNIT_TEST(test_disconnect_resets_function),
 	UNIT_TEST(test_fd_count_over_1000_cycles),
@@ -1515,4 +1741,5 @@ UNIT_MAIN(VU_SUITE("vfio_user version and connections", tests_version),
 	  VU_SUITE("vfio_user dma", tests_dma),
 	  VU_SUITE("vfio_user irqs", tests_irq),
 	  VU_SUITE("vfio_user raw protocol", tests_raw),
+	  VU_SUITE("vfio_user device feature", tests_feature),
 	  VU_SUITE("vfio_user lifecycle", tests_lifecycle))
