@@ -335,6 +335,14 @@ emu_aq_queue_config(struct emu_aq_cmd *c)
 	eq->pending = false;
 	eq->owner = owner;
 	eq->vport = q.vport_id;
+	/* head and tail start together at 0: a tail left from an earlier life of
+	 * the queue must not be taken for new work (spec QUEUE_CONFIG) */
+	{
+		uint32_t slot = owner->is_vf ? SVNIC_VF_DB(eq->fq) : SVNIC_PF_DB(eq->fq);
+
+		__atomic_store_n((uint32_t *)(owner->bar0 + slot +
+			(tx ? SVNIC_DB_TX_TAIL : SVNIC_DB_RX_TAIL)), 0, __ATOMIC_RELAXED);
+	}
 	__atomic_store_n(&eq->enabled, true, __ATOMIC_RELEASE);
 	if (owner->is_vf)
 		emu_func_unlock(owner);

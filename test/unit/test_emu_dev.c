@@ -2214,6 +2214,25 @@ test_threads(void)
 	env_down();
 }
 
+/* A tail left in the doorbell slot from a queue's earlier life is not new work. */
+static void
+test_dp_enable_clears_stale_tail(void)
+{
+	env_pf_port();
+	db_tx(pf(), 0, 5);
+	db_rx(pf(), 0, 7);
+	CU_ASSERT_EQUAL(qoff(0, 0, SVNIC_AQ_QTYPE_TX), 0);
+	CU_ASSERT_EQUAL(qoff(0, 0, SVNIC_AQ_QTYPE_RX), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_TX, TXR(0), 0, 0), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_RX, RXR(0), 0, 0), 0);
+	CU_ASSERT_EQUAL(*(uint32_t *)(pf()->bar0 + db_off(pf(), 0) + SVNIC_DB_TX_TAIL), 0);
+	CU_ASSERT_EQUAL(*(uint32_t *)(pf()->bar0 + db_off(pf(), 0) + SVNIC_DB_RX_TAIL), 0);
+	poll_once();
+	CU_ASSERT_EQUAL(pf()->dev->txq[0].packets, 0);
+	CU_ASSERT_FALSE(pf()->faulted);
+	env_down();
+}
+
 static CU_TestInfo page0_tests[] = {
 	UNIT_TEST(test_page0_odd_accesses_ignored),
 	UNIT_TEST(test_page0_identity),
@@ -2236,6 +2255,7 @@ static CU_TestInfo adminq_tests[] = {
 };
 
 static CU_TestInfo datapath_tests[] = {
+	UNIT_TEST(test_dp_enable_clears_stale_tail),
 	UNIT_TEST(test_dp_doorbell_faults),
 	UNIT_TEST(test_dp_ring_faults),
 	UNIT_TEST(test_dp_nobuf_drop),
