@@ -113,6 +113,20 @@ sriov_mbx_vf_mac(const struct sriov_vf *vf)
 	return vf->params.perm_mac;
 }
 
+/* Queues a VF may configure: its VPort's, as far as a VF's doorbells reach. */
+static uint16_t
+sriov_mbx_nb_queues(const struct sriov_vf *vf)
+{
+	return vf->vport.nb_queues < SRIOV_VF_QUEUES_MAX ? vf->vport.nb_queues :
+	       SRIOV_VF_QUEUES_MAX;
+}
+
+static bool
+sriov_mbx_session_minor_ok(const struct sriov_vf_guest *g, uint16_t opcode)
+{
+	return svnic_mbx_op_minor(opcode) <= SVNIC_MBX_VERSION_GET_MINOR(g->mbx_version);
+}
+
 static int
 sriov_mbx_refuse(struct sriov_mbx_req *r, int err, const char *reason)
 {
@@ -159,7 +173,7 @@ sriov_mbx_handle_get_resources(struct sriov_mbx_req *r)
 	struct svnic_mbx_resources *res = &r->out.res;
 
 	memset(res, 0, sizeof(*res));
-	res->num_queue_pairs = vf->vport.nb_queues;
+	res->num_queue_pairs = sriov_mbx_nb_queues(vf);
 	res->min_mtu = sriov_mbx_min_mtu(ops);
 	res->max_mtu = sriov_mbx_max_mtu(ops);
 	res->caps = ops->pf_caps & (SVNIC_MBX_CAP_VLAN_OFFLOAD | SVNIC_MBX_CAP_LINK_EVENTS);
@@ -181,6 +195,8 @@ sriov_mbx_handle_get_resources(struct sriov_mbx_req *r)
 		res->caps |= SVNIC_MBX_CAP_PORT_VLAN;
 	if (props->mac_set)
 		res->caps |= SVNIC_MBX_CAP_ADMIN_MAC;
+	if (sriov_mbx_session_minor_ok(&vf->guest, SVNIC_MBX_OP_CONFIG_QUEUE))
+		res->caps |= SVNIC_MBX_CAP_QUEUE_CFG;
 	r->out_len = sizeof(*res);
 	return 0;
 }
@@ -385,6 +401,70 @@ sriov_mbx_handle_get_stats(struct sriov_mbx_req *r)
 	return 0;
 }
 
+/*
+ * CONFIG_QUEUE only records the queue: QUEUE_CONFIG sets a queue up and enables
+ * it in one command (device-spec "QUEUE_CONFIG"), so the device hears of it at
+ * ENABLE_QUEUES. An enabled queue is refused, as the device refuses it (EBUSY).
+ */
+static int
+sriov_mbx_handle_config_queue(struct sriov_mbx_req *r)
+{
+	struct sriov_vf_guest *g = &r->vf->guest;
+	struct svnic_mbx_queue_cfg c;
+	struct sriov_vf_queue *q;
+
+	memcpy(&c, r->payload, sizeof(c));
+	if (c.queue >= sriov_mbx_nb_queues(r->vf))
+		return sriov_mbx_refuse(r, -EINVAL, "queue past the VF's queues");
+	/* the device checks against the VF's MSI-X table; the PF against the allocation */
+	if (c.vector != SVNIC_MBX_QUEUE_NO_VECTOR && c.vector >= r->vf->params.num_vectors)
+		return sriov_mbx_refuse(r, -EINVAL, "MSI-X vector past the VF's vectors");
+	if ((g->queues_enabled[c.type] >> c.queue) & 1)
+		return sriov_mbx_refuse(r, -EBUSY, "queue enabled: disable it first");
+	q = &g->queues[c.type][c.queue];
+	q->ring_addr = c.ring_addr;
+	q->head_wb_addr = c.head_wb_addr;
+	q->ring_size = c.ring_size;
+	q->buf_size = c.buf_size;
+	q->vector = c.vector;
+	q->flags = c.flags;
+	g->queues_configured[c.type] |= 1ull << c.queue;
+	return 0;
+}
+
+static int
+sriov_mbx_handle_queues(struct sriov_mbx_req *r, bool enable)
+{
+	struct sriov_vf_guest *g = &r->vf->guest;
+	uint16_t nb = sriov_mbx_nb_queues(r->vf);
+	uint64_t in_range = nb >= 64 ? UINT64_MAX : (1ull << nb) - 1;
+	struct svnic_mbx_queues m;
+	uint64_t want[SVNIC_MBX_QTYPE_NB];
+	unsigned int t;
+	bool changed = false;
+
+	memcpy(&m, r->payload, sizeof(m));
+	want[SVNIC_MBX_QTYPE_RX] = m.rx;
+	want[SVNIC_MBX_QTYPE_TX] = m.tx;
+	for (t = 0; t < SVNIC_MBX_QTYPE_NB; t++) {
+		if ((want[t] & ~in_range) != 0)
+			return sriov_mbx_refuse(r, -EINVAL, "queue past the VF's queues");
+		if (enable && (want[t] & ~g->queues_configured[t]) != 0)
+			return sriov_mbx_refuse(r, -EINVAL, "queue not configured");
+	}
+	for (t = 0; t < SVNIC_MBX_QTYPE_NB; t++) {
+		uint64_t now_enabled = enable ? g->queues_enabled[t] | want[t] :
+				       g->queues_enabled[t] & ~want[t];
+
+		changed |= now_enabled != g->queues_enabled[t];
+		g->queues_enabled[t] = now_enabled;
+	}
+	/* enabling an enabled queue or disabling a disabled one is a no-op */
+	if (changed)
+		r->actions |= SRIOV_MBX_ACT_QUEUES;
+	return 0;
+}
+
 /* The one dispatch: the request is well formed and the session open. */
 static int
 sriov_mbx_dispatch(struct sriov_mbx_req *r)
@@ -420,6 +500,12 @@ sriov_mbx_dispatch(struct sriov_mbx_req *r)
 		/* the reset itself is the caller's, after the reply is out */
 		r->actions |= SRIOV_MBX_ACT_RESET;
 		return 0;
+	case SVNIC_MBX_OP_CONFIG_QUEUE:
+		return sriov_mbx_handle_config_queue(r);
+	case SVNIC_MBX_OP_ENABLE_QUEUES:
+		return sriov_mbx_handle_queues(r, true);
+	case SVNIC_MBX_OP_DISABLE_QUEUES:
+		return sriov_mbx_handle_queues(r, false);
 	default:
 		/* svnic_mbx_validate_request() let an opcode through that we lack */
 		return sriov_mbx_refuse(r, -EOPNOTSUPP, "opcode not handled");
@@ -474,6 +560,9 @@ sriov_mbx_admit(struct sriov_mbx_req *r, const void *req, size_t req_len, uint64
 
 	if (r->hdr.opcode != SVNIC_MBX_OP_HELLO && !r->vf->guest.hello_done)
 		return sriov_mbx_refuse(r, -EPROTO, "no HELLO yet");
+	/* a correct driver of the agreed version never sends it: no strike either */
+	if (!sriov_mbx_session_minor_ok(&r->vf->guest, r->hdr.opcode))
+		return sriov_mbx_refuse(r, -EOPNOTSUPP, "opcode newer than the session's version");
 	return 0;
 }
 

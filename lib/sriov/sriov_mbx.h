@@ -27,6 +27,10 @@
 #define SRIOV_MBX_ACT_RSS		(1u << 4)	/* RSS function, key, table or types */
 #define SRIOV_MBX_ACT_MTU		(1u << 5)
 #define SRIOV_MBX_ACT_GUEST_UP		(1u << 6)	/* first HELLO: the VF driver is up */
+/* Queues were enabled or disabled: for each VF-relative queue whose bit in
+ * guest.queues_enabled differs from the device, issue QUEUE_CONFIG for the
+ * device queue sriov_vf_queue_abs() names (enable: from guest.queues[][]). */
+#define SRIOV_MBX_ACT_QUEUES		(1u << 7)
 
 /* The largest reply the handler writes: a header and the stats payload. */
 #define SRIOV_MBX_REPLY_MAX \

@@ -496,6 +496,27 @@ sriov_vport_create(struct sriov_switch *sw, uint16_t vf_id, uint16_t queue_base,
 }
 
 int
+sriov_vf_queue_abs(const struct sriov_switch *sw, uint16_t vf_id, uint16_t queue,
+		   uint16_t *abs_queue)
+{
+	const struct sriov_vf *vf;
+	int ret;
+
+	if (abs_queue == NULL)
+		return -EINVAL;
+	ret = sriov_vf_lookup(sw, vf_id, "queue index");
+	if (ret < 0)
+		return ret;
+	vf = &sw->vfs[vf_id];
+	if (!sriov_vf_state_has_vport(vf->state))
+		return -ENOTCONN;
+	if (queue >= vf->vport.nb_queues)
+		return -ERANGE;
+	*abs_queue = (uint16_t)(vf->vport.queue_base + queue);
+	return 0;
+}
+
+int
 sriov_vport_delete(struct sriov_switch *sw, uint16_t vf_id)
 {
 	struct sriov_vf *vf;
@@ -788,6 +809,58 @@ sriov_vf_reset(struct sriov_switch *sw, uint16_t vf_id, bool operator)
 	}								\
 } while (0)
 
+/* The queues of a VF with a VPort: what CONFIG_QUEUE would have accepted. */
+static int
+sriov_vf_verify_queues(const struct sriov_vf *vf)
+{
+	static const char * const tname[SVNIC_MBX_QTYPE_NB] = { "rx", "tx" };
+	static const struct sriov_vf_queue unset;
+	const struct sriov_vf_guest *g = &vf->guest;
+	unsigned int nb = vf->vport.nb_queues, t, q;
+	uint64_t in_range;
+
+	if (nb > SRIOV_VF_QUEUES_MAX)
+		nb = SRIOV_VF_QUEUES_MAX;
+	in_range = nb >= 64 ? UINT64_MAX : (1ull << nb) - 1;
+	for (t = 0; t < SVNIC_MBX_QTYPE_NB; t++) {
+		SRIOV_VERIFY(g->hello_done || g->queues_configured[t] == 0,
+			     "vf %u has %s queues without a HELLO", vf->vf_id, tname[t]);
+		SRIOV_VERIFY((g->queues_enabled[t] & ~g->queues_configured[t]) == 0,
+			     "vf %u enabled unconfigured %s queues 0x%llx", vf->vf_id, tname[t],
+			     (unsigned long long)(g->queues_enabled[t] & ~g->queues_configured[t]));
+		SRIOV_VERIFY((g->queues_configured[t] & ~in_range) == 0,
+			     "vf %u has %s queues past its %u", vf->vf_id, tname[t], nb);
+		for (q = 0; q < SRIOV_VF_QUEUES_MAX; q++) {
+			const struct sriov_vf_queue *c = &g->queues[t][q];
+
+			if (!((g->queues_configured[t] >> q) & 1)) {
+				SRIOV_VERIFY(memcmp(c, &unset, sizeof(*c)) == 0,
+					     "vf %u %s queue %u set but not configured", vf->vf_id,
+					     tname[t], q);
+				continue;
+			}
+			SRIOV_VERIFY(c->ring_size >= SVNIC_RING_SIZE_MIN &&
+				     c->ring_size <= SVNIC_RING_SIZE_MAX &&
+				     (c->ring_size & (c->ring_size - 1)) == 0 &&
+				     c->ring_addr != 0 && c->ring_addr % SVNIC_RING_ALIGN == 0 &&
+				     c->head_wb_addr % 4 == 0,
+				     "vf %u %s queue %u ring", vf->vf_id, tname[t], q);
+			SRIOV_VERIFY(c->vector == SVNIC_MBX_QUEUE_NO_VECTOR ||
+				     c->vector < vf->params.num_vectors,
+				     "vf %u %s queue %u vector %u", vf->vf_id, tname[t], q,
+				     c->vector);
+			SRIOV_VERIFY(t == SVNIC_MBX_QTYPE_RX ?
+				     (c->flags & ~SVNIC_MBX_QCFG_F_MASK) == 0 &&
+				     c->buf_size >= SVNIC_RX_BUF_MIN &&
+				     c->buf_size <= SVNIC_RX_BUF_MAX &&
+				     c->buf_size % SVNIC_RX_BUF_ALIGN == 0 :
+				     c->flags == 0 && c->buf_size == 0,
+				     "vf %u %s queue %u buffers", vf->vf_id, tname[t], q);
+		}
+	}
+	return 0;
+}
+
 static int
 sriov_vf_verify_guest(const struct sriov_vf *vf)
 {
@@ -830,7 +903,7 @@ sriov_vf_verify_guest(const struct sriov_vf *vf)
 	for (i = 0; i < g->rss_table_len; i++)
 		SRIOV_VERIFY(g->rss_table[i] < vf->vport.nb_queues,
 			     "vf %u RSS entry %u -> queue %u", vf->vf_id, i, g->rss_table[i]);
-	return 0;
+	return sriov_vf_verify_queues(vf);
 }
 
 int

@@ -93,6 +93,22 @@ struct sriov_vport {
 	struct sriov_vport_props props;
 };
 
+/* Queues a VF's guest can configure: the device's per-VF limit. */
+#define SRIOV_VF_QUEUES_MAX	SVNIC_VF_QP_MAX
+
+/*
+ * One queue as the guest set it up with CONFIG_QUEUE, VF-relative; what the PF
+ * puts in QUEUE_CONFIG when it enables the queue. All zero unless configured.
+ */
+struct sriov_vf_queue {
+	uint64_t ring_addr;		/* IOVA in the VF's DMA space */
+	uint64_t head_wb_addr;		/* 0: no head write-back */
+	uint16_t ring_size;
+	uint16_t buf_size;		/* RX only */
+	uint16_t vector;		/* VF MSI-X entry or SVNIC_MBX_QUEUE_NO_VECTOR */
+	uint16_t flags;			/* SVNIC_MBX_QCFG_F_* */
+};
+
 /* What the guest configured: all of it is gone after a reset. */
 struct sriov_vf_guest {
 	bool hello_done;
@@ -113,7 +129,11 @@ struct sriov_vf_guest {
 	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
 	uint16_t rss_table_len;
 	uint16_t rss_table[SVNIC_RSS_TABLE_MAX];
-	uint64_t queues_enabled;	/* bitmap of the VPort's queues in use */
+	/* [SVNIC_MBX_QTYPE_*][VF-relative queue]; bit q of a bitmap is queue q.
+	 * Enabled queues are configured and below the VPort's queue count. */
+	struct sriov_vf_queue queues[SVNIC_MBX_QTYPE_NB][SRIOV_VF_QUEUES_MAX];
+	uint64_t queues_configured[SVNIC_MBX_QTYPE_NB];
+	uint64_t queues_enabled[SVNIC_MBX_QTYPE_NB];
 };
 
 struct sriov_vf {
@@ -175,6 +195,15 @@ int sriov_vf_get_info(const struct sriov_switch *sw, uint16_t vf_id,
 /** Parameters are immutable while allocated: always -EPERM (or -ENOENT). */
 int sriov_vf_set_params(struct sriov_switch *sw, uint16_t vf_id,
 			const struct sriov_vf_params *params);
+
+/**
+ * Device queue pair of VF-relative queue @p queue of VF @p vf_id: the VPort's
+ * queue_base + @p queue, the index QUEUE_CONFIG takes.
+ * @return 0 with *abs_queue set; -ENOENT no such VF, -ENOTCONN no VPort,
+ *   -ERANGE @p queue past the VPort's queues, -EINVAL @p abs_queue NULL.
+ */
+int sriov_vf_queue_abs(const struct sriov_switch *sw, uint16_t vf_id, uint16_t queue,
+		       uint16_t *abs_queue);
 
 /** Direct read access for the owner (and the mailbox handler). NULL if no such VF. */
 struct sriov_vf *sriov_switch_vf(struct sriov_switch *sw, uint16_t vf_id);

@@ -380,10 +380,22 @@ valid_payload(uint16_t op, uint8_t *buf)
 	struct svnic_mbx_enable e = { .enable = 0 };
 	struct svnic_mbx_vlan v = { .vlan_id = 10 };
 	struct svnic_mbx_mtu mtu = { .mtu = 1500 };
+	struct svnic_mbx_queue_cfg qc = {
+		.queue = 0, .type = SVNIC_MBX_QTYPE_RX, .ring_size = 512, .buf_size = 2048,
+		.ring_addr = 0x100000, .vector = SVNIC_MBX_QUEUE_NO_VECTOR,
+	};
+	struct svnic_mbx_queues qs = { .rx = 1 };
 	struct svnic_mbx_rss *r;
 
 	memcpy(m.addr, guest_mac, 6);
 	switch (op) {
+	case SVNIC_MBX_OP_CONFIG_QUEUE:
+		memcpy(buf, &qc, sizeof(qc));
+		return sizeof(qc);
+	case SVNIC_MBX_OP_ENABLE_QUEUES:
+	case SVNIC_MBX_OP_DISABLE_QUEUES:
+		memcpy(buf, &qs, sizeof(qs));
+		return sizeof(qs);
 	case SVNIC_MBX_OP_HELLO:
 		memcpy(buf, &h, sizeof(h));
 		return sizeof(h);
@@ -499,7 +511,8 @@ test_get_resources(void)
 	CU_ASSERT_EQUAL(r.max_mc_addrs, SVNIC_MBX_MC_ADDRS_MAX);
 	CU_ASSERT_EQUAL(memcmp(r.mac, perm_mac0, 6), 0);
 	CU_ASSERT_EQUAL(r.port_vlan, 0);
-	CU_ASSERT_EQUAL(r.caps, SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS);
+	CU_ASSERT_EQUAL(r.caps, SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS |
+			SVNIC_MBX_CAP_QUEUE_CFG);
 	/* trusted */
 	r = resources(1);
 	CU_ASSERT_EQUAL(r.max_mac_filters, SVNIC_MBX_MAC_FILTERS_MAX);
@@ -874,6 +887,388 @@ test_reset_request(void)
 	teardown();
 }
 
+/* --- queues (1.1) --- */
+
+static struct svnic_mbx_queue_cfg
+qcfg(uint16_t queue, uint8_t type)
+{
+	struct svnic_mbx_queue_cfg c = {
+		.queue = queue, .type = type, .ring_size = 1024,
+		.buf_size = type == SVNIC_MBX_QTYPE_RX ? 2048 : 0,
+		.ring_addr = 0x200000 + (uint64_t)queue * 0x10000 + type * 0x8000,
+		.vector = SVNIC_MBX_QUEUE_NO_VECTOR,
+	};
+
+	return c;
+}
+
+static uint32_t
+qcfg_op(uint16_t id, const struct svnic_mbx_queue_cfg *c)
+{
+	return mbx(id, SVNIC_MBX_OP_CONFIG_QUEUE, c, sizeof(*c));
+}
+
+static uint32_t
+queues_op(uint16_t id, uint16_t op, uint64_t rx, uint64_t tx)
+{
+	struct svnic_mbx_queues q = { .rx = rx, .tx = tx };
+
+	return mbx(id, op, &q, sizeof(q));
+}
+
+static void
+queues_refused(uint16_t id, uint16_t op, uint64_t rx, uint64_t tx, uint32_t err)
+{
+	struct svnic_mbx_queues q = { .rx = rx, .tx = tx };
+
+	refused(id, op, &q, sizeof(q), err);
+}
+
+static void
+hello_minor(uint16_t id, uint16_t minor)
+{
+	struct svnic_mbx_hello h = { .major = 1, .minor = minor };
+	struct svnic_mbx_hello out;
+
+	CU_ASSERT_EQUAL_FATAL(mbx(id, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	memcpy(&out, reply + HDR, sizeof(out));
+	CU_ASSERT_EQUAL(out.minor, minor);
+	CU_ASSERT_EQUAL(vf(id)->guest.mbx_version, SVNIC_MBX_VERSION(1, minor));
+}
+
+static void
+test_queue_version_gate(void)
+{
+	struct svnic_mbx_queue_cfg c = qcfg(0, SVNIC_MBX_QTYPE_RX);
+	struct svnic_mbx_resources r;
+
+	setup(false);
+	/* no session yet */
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EPROTO);
+	/* a 1.0 session knows no queue opcodes, and is not told of them */
+	hello_minor(0, 0);
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EOPNOTSUPP);
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1, 0, EOPNOTSUPP);
+	queues_refused(0, SVNIC_MBX_OP_DISABLE_QUEUES, 1, 0, EOPNOTSUPP);
+	CU_ASSERT(unit_log_contains("CONFIG_QUEUE"));
+	CU_ASSERT(unit_log_contains("newer than the session"));
+	/* a session's refusal, not a malformed message */
+	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 0);
+	r = resources(0);
+	CU_ASSERT_FALSE(r.caps & SVNIC_MBX_CAP_QUEUE_CFG);
+	CU_ASSERT_EQUAL(rhdr()->version, SVNIC_MBX_VERSION(1, 0));
+	/* a 1.1 offer is answered 1.1, and the opcodes open up */
+	hello_minor(0, 1);
+	CU_ASSERT_EQUAL(rhdr()->version, SVNIC_MBX_VERSION(1, 1));
+	r = resources(0);
+	CU_ASSERT(r.caps & SVNIC_MBX_CAP_QUEUE_CFG);
+	CU_ASSERT_EQUAL(r.num_queue_pairs, VF_Q);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1, 0), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_DISABLE_QUEUES, 1, 0), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_CONFIG_QUEUE), 1);
+	/* renegotiating down closes them again */
+	hello_minor(0, 0);
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EOPNOTSUPP);
+	teardown();
+}
+
+static void
+test_config_queue_refused(void)
+{
+	struct svnic_mbx_queue_cfg c;
+
+	setup(false);
+	hello(0);
+	/* a queue the wire allows but the VPort lacks */
+	c = qcfg(VF_Q, SVNIC_MBX_QTYPE_RX);
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	c = qcfg(SVNIC_VF_QP_MAX - 1, SVNIC_MBX_QTYPE_TX);
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	CU_ASSERT(unit_log_contains("queue past the VF's queues"));
+	/* a vector the VF was not given (it has 2) */
+	c = qcfg(0, SVNIC_MBX_QTYPE_RX);
+	c.vector = 2;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	c.vector = SVNIC_VF_MSIX_MAX - 1;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	CU_ASSERT(unit_log_contains("MSI-X vector"));
+	/* judgements on the VPort are no strikes */
+	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 0);
+	/* malformed: the decoder's, a strike */
+	c = qcfg(0, SVNIC_MBX_QTYPE_TX);
+	c.buf_size = 2048;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	c = qcfg(0, SVNIC_MBX_QTYPE_RX);
+	c.ring_addr = 0;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c) - 1, EMSGSIZE);
+	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 3);
+	/* an enabled queue is not reconfigured under the device */
+	c = qcfg(1, SVNIC_MBX_QTYPE_RX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1u << 1, 0), 0);
+	c.ring_size = 2048;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EBUSY);
+	/* the TX queue of the same pair is another queue */
+	c = qcfg(1, SVNIC_MBX_QTYPE_TX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	teardown();
+}
+
+static void
+test_config_queue(void)
+{
+	const struct sriov_vf_guest *g;
+	struct svnic_mbx_queue_cfg c;
+	const struct sriov_vf_queue *q;
+
+	setup(false);
+	hello(0);
+	hello(1);
+	g = &vf(0)->guest;
+	c = qcfg(3, SVNIC_MBX_QTYPE_RX);
+	c.flags = SVNIC_MBX_QCFG_F_SCATTER;
+	c.head_wb_addr = 0x9004;
+	c.vector = 1;
+	c.buf_size = SVNIC_RX_BUF_MAX;
+	c.ring_size = SVNIC_RING_SIZE_MAX;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	/* kept for ENABLE_QUEUES: nothing for the device yet */
+	CU_ASSERT_EQUAL(acts, 0);
+	CU_ASSERT_EQUAL(rhdr()->len, 0);
+	CU_ASSERT_EQUAL(g->queues_configured[SVNIC_MBX_QTYPE_RX], 1u << 3);
+	CU_ASSERT_EQUAL(g->queues_configured[SVNIC_MBX_QTYPE_TX], 0);
+	CU_ASSERT_EQUAL(g->queues_enabled[SVNIC_MBX_QTYPE_RX], 0);
+	q = &g->queues[SVNIC_MBX_QTYPE_RX][3];
+	CU_ASSERT_EQUAL(q->ring_addr, c.ring_addr);
+	CU_ASSERT_EQUAL(q->head_wb_addr, 0x9004);
+	CU_ASSERT_EQUAL(q->ring_size, SVNIC_RING_SIZE_MAX);
+	CU_ASSERT_EQUAL(q->buf_size, SVNIC_RX_BUF_MAX);
+	CU_ASSERT_EQUAL(q->vector, 1);
+	CU_ASSERT_EQUAL(q->flags, SVNIC_MBX_QCFG_F_SCATTER);
+	/* a disabled queue is reconfigured in full */
+	c = qcfg(3, SVNIC_MBX_QTYPE_RX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(q->head_wb_addr, 0);
+	CU_ASSERT_EQUAL(q->vector, SVNIC_MBX_QUEUE_NO_VECTOR);
+	CU_ASSERT_EQUAL(q->flags, 0);
+	CU_ASSERT_EQUAL(q->ring_size, 1024);
+	/* TX, the smallest ring, vector 0 */
+	c = qcfg(0, SVNIC_MBX_QTYPE_TX);
+	c.ring_size = SVNIC_RING_SIZE_MIN;
+	c.vector = 0;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(g->queues_configured[SVNIC_MBX_QTYPE_TX], 1);
+	CU_ASSERT_EQUAL(g->queues[SVNIC_MBX_QTYPE_TX][0].buf_size, 0);
+	/* the other VF's queues are its own */
+	CU_ASSERT_EQUAL(vf(1)->guest.queues_configured[SVNIC_MBX_QTYPE_RX], 0);
+	CU_ASSERT_EQUAL(vf(1)->guest.queues_configured[SVNIC_MBX_QTYPE_TX], 0);
+	teardown();
+}
+
+static void
+test_enable_disable_queues(void)
+{
+	const struct sriov_vf_guest *g;
+	struct svnic_mbx_queue_cfg c;
+	uint16_t abs_q;
+
+	setup(false);
+	hello(0);
+	g = &vf(0)->guest;
+	/* nothing configured: nothing to enable */
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1, 0, EINVAL);
+	CU_ASSERT(unit_log_contains("queue not configured"));
+	c = qcfg(0, SVNIC_MBX_QTYPE_RX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	c = qcfg(0, SVNIC_MBX_QTYPE_TX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	c = qcfg(2, SVNIC_MBX_QTYPE_RX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	/* all or nothing: one unconfigured queue refuses the lot */
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x5, 0x3, EINVAL);
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x7, 0x1, EINVAL);
+	/* past the VPort's queues, enabling or disabling */
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1u << VF_Q, 0, EINVAL);
+	queues_refused(0, SVNIC_MBX_OP_DISABLE_QUEUES, 0, 1ull << 63, EINVAL);
+	CU_ASSERT(unit_log_contains("queue past the VF's queues"));
+	/* an empty set is malformed */
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 0, EINVAL);
+	queues_refused(0, SVNIC_MBX_OP_DISABLE_QUEUES, 0, 0, EINVAL);
+	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 2);
+
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x5, 0x1), 0);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_QUEUES);
+	CU_ASSERT_EQUAL(g->queues_enabled[SVNIC_MBX_QTYPE_RX], 0x5);
+	CU_ASSERT_EQUAL(g->queues_enabled[SVNIC_MBX_QTYPE_TX], 0x1);
+	/* what the PF programs: the VPort's device queue for VF queue 2 */
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 0, 2, &abs_q), 0);
+	CU_ASSERT_EQUAL(abs_q, vf(0)->vport.queue_base + 2);
+	/* enabling what is enabled changes nothing */
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x1, 0), 0);
+	CU_ASSERT_EQUAL(acts, 0);
+	/* disabling is idempotent: an unconfigured or disabled queue is fine */
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_DISABLE_QUEUES, 0x2, 0x8), 0);
+	CU_ASSERT_EQUAL(acts, 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_DISABLE_QUEUES, 0x4, 0x1), 0);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_QUEUES);
+	CU_ASSERT_EQUAL(g->queues_enabled[SVNIC_MBX_QTYPE_RX], 0x1);
+	CU_ASSERT_EQUAL(g->queues_enabled[SVNIC_MBX_QTYPE_TX], 0);
+	/* disabled queues keep their configuration and may be changed */
+	CU_ASSERT_EQUAL(g->queues_configured[SVNIC_MBX_QTYPE_RX], 0x5);
+	c = qcfg(2, SVNIC_MBX_QTYPE_RX);
+	c.ring_size = 4096;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x4, 0x1), 0);
+	CU_ASSERT_EQUAL(g->queues[SVNIC_MBX_QTYPE_RX][2].ring_size, 4096);
+	teardown();
+}
+
+static void
+test_queue_reset(void)
+{
+	static const struct sriov_vf_guest clean;
+	struct svnic_mbx_queue_cfg c = qcfg(1, SVNIC_MBX_QTYPE_TX);
+
+	setup(false);
+	hello(0);
+	hello(1);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(qcfg_op(1, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 0x2), 0);
+	CU_ASSERT_EQUAL(queues_op(1, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 0x2), 0);
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_RESET_REQUEST, NULL, 0), 0);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_RESET);
+	CU_ASSERT_EQUAL(sriov_vf_reset(sw, 0, false), 0);
+	CU_ASSERT_EQUAL(sriov_switch_verify(sw), 0);
+	/* guest state: every queue gone, configured or enabled */
+	CU_ASSERT_EQUAL(memcmp(&vf(0)->guest, &clean, sizeof(clean)), 0);
+	hello(0);
+	queues_refused(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 0x2, EINVAL);
+	/* the other VF kept its queues */
+	CU_ASSERT_EQUAL(vf(1)->guest.queues_enabled[SVNIC_MBX_QTYPE_TX], 0x2);
+	/* an operator reset and a VPort delete clear them too */
+	CU_ASSERT_EQUAL(sriov_vf_reset(sw, 1, true), 0);
+	CU_ASSERT_EQUAL(vf(1)->guest.queues_configured[SVNIC_MBX_QTYPE_TX], 0);
+	hello(1);
+	CU_ASSERT_EQUAL(qcfg_op(1, &c), 0);
+	CU_ASSERT_EQUAL(sriov_vport_delete(sw, 1), 0);
+	CU_ASSERT_EQUAL(memcmp(&vf(1)->guest, &clean, sizeof(clean)), 0);
+	CU_ASSERT_EQUAL(sriov_switch_verify(sw), 0);
+	teardown();
+}
+
+static void
+test_queue_abs(void)
+{
+	uint16_t abs_q = 0xbeef;
+
+	setup(false);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 0, 0, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 0, VF_Q, &abs_q), -ERANGE);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 2, 0, &abs_q), -ENOTCONN);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 9, 0, &abs_q), -ENOENT);
+	CU_ASSERT_EQUAL(abs_q, 0xbeef);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 0, 0, &abs_q), 0);
+	CU_ASSERT_EQUAL(abs_q, vf(0)->vport.queue_base);
+	CU_ASSERT_EQUAL(sriov_vf_queue_abs(sw, 1, VF_Q - 1, &abs_q), 0);
+	CU_ASSERT_EQUAL(abs_q, vf(1)->vport.queue_base + VF_Q - 1);
+	/* the PF's queues come first: no VF queue maps onto them */
+	CU_ASSERT(vf(0)->vport.queue_base >= 4);
+	teardown();
+}
+
+/* A VPort wider than a VF's doorbells: the VF is offered, and gets, 64 queues. */
+static void
+test_queue_wide_vport(void)
+{
+	struct sriov_switch_cfg cfg = {
+		.total_vfs = 1, .pf_bus = 3, .first_vf_offset = 1, .vf_stride = 1,
+		.total_queue_pairs = 256, .pf_queue_pairs = 4, .max_vectors_per_vf = 4,
+		.numa_nodes = 1,
+	};
+	struct sriov_vf_params p = {
+		.num_queue_pairs = 100, .numa_node = SRIOV_NUMA_ANY, .num_vectors = 1,
+	};
+	struct sriov_vport_props props;
+	struct svnic_mbx_resources r;
+	struct svnic_mbx_queue_cfg c;
+	uint16_t id, rid;
+
+	sw = sriov_switch_create(&cfg);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(sw);
+	CU_ASSERT_EQUAL_FATAL(sriov_switch_enable(sw, 1), 0);
+	memcpy(p.perm_mac, perm_mac0, 6);
+	CU_ASSERT_EQUAL_FATAL(sriov_vf_alloc(sw, &p, &id, &rid), 0);
+	sriov_vport_props_init(&props);
+	CU_ASSERT_EQUAL_FATAL(sriov_vport_create(sw, 0, SRIOV_QUEUE_AUTO, 0, &props), 0);
+	sriov_ratelimit_init(&vf(0)->mbx_rl, 0, 0, 0, now);
+	hello(0);
+	r = resources(0);
+	CU_ASSERT_EQUAL(r.num_queue_pairs, SVNIC_VF_QP_MAX);
+	c = qcfg(SVNIC_VF_QP_MAX - 1, SVNIC_MBX_QTYPE_RX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	c.type = SVNIC_MBX_QTYPE_TX;
+	c.buf_size = 0;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 1ull << 63, 1ull << 63), 0);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_QUEUES);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_DISABLE_QUEUES, UINT64_MAX, UINT64_MAX), 0);
+	/* a queue past 64 is not on the wire at all */
+	c.queue = SVNIC_VF_QP_MAX;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EINVAL);
+	teardown();
+}
+
+/* verify() knows what a sound queue state is, and says so when it is not. */
+static void
+test_queue_verify(void)
+{
+	struct sriov_vf_guest *g;
+	struct sriov_vf_guest saved;
+	struct svnic_mbx_queue_cfg c = qcfg(1, SVNIC_MBX_QTYPE_RX);
+	struct sriov_vf_queue *rq, *tq;
+
+	setup(false);
+	hello(0);
+	g = &vf(0)->guest;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	c = qcfg(1, SVNIC_MBX_QTYPE_TX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(queues_op(0, SVNIC_MBX_OP_ENABLE_QUEUES, 0x2, 0x2), 0);
+	memcpy(&saved, g, sizeof(saved));
+	rq = &g->queues[SVNIC_MBX_QTYPE_RX][1];
+	tq = &g->queues[SVNIC_MBX_QTYPE_TX][1];
+#define CORRUPT(stmt) do {						\
+		stmt;							\
+		CU_ASSERT_EQUAL(sriov_switch_verify(sw), -EFAULT);	\
+		memcpy(g, &saved, sizeof(saved));			\
+		CU_ASSERT_EQUAL(sriov_switch_verify(sw), 0);		\
+	} while (0)
+	CORRUPT(g->queues_enabled[SVNIC_MBX_QTYPE_RX] |= 1);	/* enabled, not configured */
+	CORRUPT(g->queues_enabled[SVNIC_MBX_QTYPE_TX] |= 1ull << 40);
+	CORRUPT(g->queues_configured[SVNIC_MBX_QTYPE_RX] |= 1u << VF_Q);
+	CORRUPT(g->queues[SVNIC_MBX_QTYPE_TX][0].ring_size = 512);	/* not configured */
+	CORRUPT(g->hello_done = false);
+	CORRUPT(rq->ring_size = 1000);
+	CORRUPT(rq->ring_size = SVNIC_RING_SIZE_MAX * 2);
+	CORRUPT(rq->ring_size = 0);
+	CORRUPT(rq->ring_addr = 0);
+	CORRUPT(rq->ring_addr += 32);
+	CORRUPT(rq->head_wb_addr = 2);
+	CORRUPT(rq->vector = 2);
+	CORRUPT(rq->buf_size = 100);
+	CORRUPT(rq->buf_size = SVNIC_RX_BUF_MAX + SVNIC_RX_BUF_ALIGN);
+	CORRUPT(rq->buf_size = 2048 + 64);
+	CORRUPT(rq->flags = 0x80);
+	CORRUPT(tq->buf_size = 2048);
+	CORRUPT(tq->flags = SVNIC_MBX_QCFG_F_SCATTER);
+#undef CORRUPT
+	CU_ASSERT(unit_log_contains("switch invariant broken"));
+	teardown();
+}
+
 /* --- rate limit, strikes, quarantine --- */
 
 static void
@@ -1053,6 +1448,18 @@ static CU_TestInfo opcode_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo queue_tests[] = {
+	UNIT_TEST(test_queue_version_gate),
+	UNIT_TEST(test_config_queue_refused),
+	UNIT_TEST(test_config_queue),
+	UNIT_TEST(test_enable_disable_queues),
+	UNIT_TEST(test_queue_reset),
+	UNIT_TEST(test_queue_abs),
+	UNIT_TEST(test_queue_wide_vport),
+	UNIT_TEST(test_queue_verify),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo abuse_tests[] = {
 	UNIT_TEST(test_rate_limit),
 	UNIT_TEST(test_quarantine),
@@ -1068,5 +1475,6 @@ static CU_TestInfo notice_tests[] = {
 
 UNIT_MAIN(UNIT_SUITE("sriov_mbx gates", gate_tests),
 	  UNIT_SUITE("sriov_mbx opcodes", opcode_tests),
+	  UNIT_SUITE("sriov_mbx queues", queue_tests),
 	  UNIT_SUITE("sriov_mbx rate and quarantine", abuse_tests),
 	  UNIT_SUITE("sriov_mbx notices", notice_tests))

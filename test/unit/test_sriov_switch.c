@@ -510,7 +510,13 @@ test_reset_clears_guest_keeps_operator(void)
 	vf->guest.nb_mc_addrs = 3;
 	vf->guest.mtu = 9000;
 	vf->guest.rss_table_len = 4;
-	vf->guest.queues_enabled = 3;
+	vf->guest.queues[SVNIC_MBX_QTYPE_RX][0] = (struct sriov_vf_queue){
+		.ring_addr = 0x10000, .ring_size = 512, .buf_size = 2048,
+		.vector = SVNIC_MBX_QUEUE_NO_VECTOR,
+	};
+	vf->guest.queues[SVNIC_MBX_QTYPE_RX][1] = vf->guest.queues[SVNIC_MBX_QTYPE_RX][0];
+	vf->guest.queues_configured[SVNIC_MBX_QTYPE_RX] = 3;
+	vf->guest.queues_enabled[SVNIC_MBX_QTYPE_RX] = 3;
 	sriov_ratelimit_strike(&vf->mbx_rl, 0);
 	CU_ASSERT_EQUAL(sriov_switch_verify(sw), 0);
 

@@ -440,6 +440,189 @@ test_requests_ok(void)
 	CU_ASSERT_EQUAL(svnic_mbx_validate_request(msg + 1, HDR), 0);
 }
 
+/* --- queue opcodes (1.1) --- */
+
+static struct svnic_mbx_queue_cfg
+qcfg_ok(uint8_t type)
+{
+	struct svnic_mbx_queue_cfg c = {
+		.queue = 0, .type = type, .ring_size = 512,
+		.buf_size = type == SVNIC_MBX_QTYPE_RX ? 2048 : 0,
+		.ring_addr = 0x7f0000001000ull, .vector = SVNIC_MBX_QUEUE_NO_VECTOR,
+	};
+
+	return c;
+}
+
+static int
+vqcfg(const struct svnic_mbx_queue_cfg *c)
+{
+	return vreq(req(SVNIC_MBX_OP_CONFIG_QUEUE, c, sizeof(*c)));
+}
+
+static int
+vqueues(uint16_t op, uint64_t rx, uint64_t tx)
+{
+	struct svnic_mbx_queues q = { .rx = rx, .tx = tx };
+
+	return vreq(req(op, &q, sizeof(q)));
+}
+
+static void
+test_queue_sizes(void)
+{
+	uint8_t zero[64] = { 0 };
+
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_CONFIG_QUEUE, zero, 0)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_CONFIG_QUEUE, zero, 31)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_CONFIG_QUEUE, zero, 33)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_ENABLE_QUEUES, zero, 8)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_ENABLE_QUEUES, zero, 17)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_DISABLE_QUEUES, zero, 0)), -EMSGSIZE);
+	CU_ASSERT_EQUAL(vreq(req(SVNIC_MBX_OP_DISABLE_QUEUES, zero, 24)), -EMSGSIZE);
+}
+
+static void
+test_bad_queue_cfg(void)
+{
+	struct svnic_mbx_queue_cfg c;
+	uint8_t t;
+
+#define BAD_QCFG(type, field, value) do {		\
+		c = qcfg_ok(type);			\
+		c.field = (value);			\
+		CU_ASSERT_EQUAL(vqcfg(&c), -EINVAL);	\
+	} while (0)
+	for (t = SVNIC_MBX_QTYPE_RX; t <= SVNIC_MBX_QTYPE_TX; t++) {
+		BAD_QCFG(t, queue, SVNIC_VF_QP_MAX);
+		BAD_QCFG(t, queue, 0xffff);
+		BAD_QCFG(t, flags, 0x02);
+		BAD_QCFG(t, flags, 0x80);
+		BAD_QCFG(t, ring_size, 0);
+		BAD_QCFG(t, ring_size, SVNIC_RING_SIZE_MIN / 2);
+		BAD_QCFG(t, ring_size, SVNIC_RING_SIZE_MAX * 2);
+		BAD_QCFG(t, ring_size, 1000);
+		BAD_QCFG(t, ring_size, 0xffff);
+		BAD_QCFG(t, ring_addr, 0);
+		BAD_QCFG(t, ring_addr, 0x1020);		/* 32-byte aligned only */
+		BAD_QCFG(t, ring_addr, 0x1001);
+		BAD_QCFG(t, head_wb_addr, 0x2002);
+		BAD_QCFG(t, head_wb_addr, 1);
+		BAD_QCFG(t, vector, SVNIC_VF_MSIX_MAX);
+		BAD_QCFG(t, vector, SVNIC_MBX_QUEUE_NO_VECTOR - 1);
+		BAD_QCFG(t, rsvd, 1);
+		BAD_QCFG(t, rsvd2, 0x80000000u);
+	}
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, type, SVNIC_MBX_QTYPE_NB);
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, type, 0xff);
+	/* RX buffers: within the limits, in steps of the alignment */
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, buf_size, 0);
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, buf_size, SVNIC_RX_BUF_MIN - SVNIC_RX_BUF_ALIGN);
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, buf_size, SVNIC_RX_BUF_MAX + SVNIC_RX_BUF_ALIGN);
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, buf_size, 2048 + 64);
+	BAD_QCFG(SVNIC_MBX_QTYPE_RX, buf_size, 0xffff);
+	/* TX has no buffers of the device's choosing, and no scatter */
+	BAD_QCFG(SVNIC_MBX_QTYPE_TX, buf_size, 2048);
+	BAD_QCFG(SVNIC_MBX_QTYPE_TX, flags, SVNIC_MBX_QCFG_F_SCATTER);
+#undef BAD_QCFG
+}
+
+static void
+test_bad_queues(void)
+{
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_ENABLE_QUEUES, 0, 0), -EINVAL);
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_DISABLE_QUEUES, 0, 0), -EINVAL);
+}
+
+static void
+test_queue_requests_ok(void)
+{
+	struct svnic_mbx_queue_cfg c = qcfg_ok(SVNIC_MBX_QTYPE_RX);
+
+	CU_ASSERT_EQUAL(vqcfg(&c), 0);
+	/* the limits themselves */
+	c.queue = SVNIC_VF_QP_MAX - 1;
+	c.ring_size = SVNIC_RING_SIZE_MIN;
+	c.buf_size = SVNIC_RX_BUF_MIN;
+	c.ring_addr = SVNIC_RING_ALIGN;
+	c.head_wb_addr = 4;
+	c.vector = 0;
+	c.flags = SVNIC_MBX_QCFG_F_SCATTER;
+	CU_ASSERT_EQUAL(vqcfg(&c), 0);
+	c.ring_size = SVNIC_RING_SIZE_MAX;
+	c.buf_size = SVNIC_RX_BUF_MAX;
+	c.ring_addr = 0xffffffffffffffc0ull;
+	c.head_wb_addr = 0xfffffffffffffffcull;
+	c.vector = SVNIC_VF_MSIX_MAX - 1;
+	CU_ASSERT_EQUAL(vqcfg(&c), 0);
+	c = qcfg_ok(SVNIC_MBX_QTYPE_TX);
+	CU_ASSERT_EQUAL(vqcfg(&c), 0);
+	c.head_wb_addr = 0x40;
+	c.vector = 3;
+	CU_ASSERT_EQUAL(vqcfg(&c), 0);
+	/* any queue a VF can have, RX or TX or both */
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_ENABLE_QUEUES, 1, 0), 0);
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_ENABLE_QUEUES, 0, 1ull << 63), 0);
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_ENABLE_QUEUES, UINT64_MAX, UINT64_MAX), 0);
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_DISABLE_QUEUES, 0x10, 0), 0);
+	CU_ASSERT_EQUAL(vqueues(SVNIC_MBX_OP_DISABLE_QUEUES, UINT64_MAX, 0), 0);
+}
+
+static void
+test_queue_versions(void)
+{
+	struct svnic_mbx_hello h = { .major = 1, .minor = 1 };
+	uint16_t op;
+	size_t n;
+
+	/* every 1.0 request is 1.0, the queue opcodes are 1.1 */
+	for (op = SVNIC_MBX_OP_HELLO; op <= SVNIC_MBX_OP_RESET_REQUEST; op++)
+		CU_ASSERT_EQUAL(svnic_mbx_op_minor(op), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_CONFIG_QUEUE), 1);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_ENABLE_QUEUES), 1);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_DISABLE_QUEUES), 1);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(0), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_REQ_MAX + 1), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_LINK_EVENT), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(SVNIC_MBX_VERSION_MINOR, 1);
+	/* a PF agreeing on 1.1 */
+	n = from_pf(SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 0, &h, sizeof(h));
+	CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, SVNIC_MBX_OP_HELLO), 0);
+	h.minor = 2;
+	n = from_pf(SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 0, &h, sizeof(h));
+	CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, SVNIC_MBX_OP_HELLO),
+			-EPROTONOSUPPORT);
+}
+
+static void
+test_from_pf_queue_replies(void)
+{
+	static const uint16_t ops[] = {
+		SVNIC_MBX_OP_CONFIG_QUEUE, SVNIC_MBX_OP_ENABLE_QUEUES, SVNIC_MBX_OP_DISABLE_QUEUES,
+	};
+	struct svnic_mbx_queues q = { .rx = 1 };
+	unsigned int i;
+	size_t n;
+
+	for (i = 0; i < 3; i++) {
+		/* nothing comes back but the status */
+		n = from_pf(ops[i], SVNIC_MBX_F_REPLY, 0, &q, sizeof(q));
+		CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, ops[i]), -EMSGSIZE);
+		n = from_pf(ops[i], SVNIC_MBX_F_NOTICE, 0, NULL, 0);
+		CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, ops[i]), -EOPNOTSUPP);
+		n = from_pf(ops[i], SVNIC_MBX_F_REPLY, 0, NULL, 0);
+		CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, ops[i]), 0);
+		n = from_pf(ops[i], SVNIC_MBX_F_REPLY, EOPNOTSUPP, NULL, 0);
+		CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, ops[i]), 0);
+		n = from_pf(ops[i], SVNIC_MBX_F_REPLY, EBUSY, NULL, 0);
+		CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, ops[i]), 0);
+	}
+	CU_ASSERT_STRING_EQUAL(svnic_mbx_op_name(SVNIC_MBX_OP_CONFIG_QUEUE), "CONFIG_QUEUE");
+	CU_ASSERT_STRING_EQUAL(svnic_mbx_op_name(SVNIC_MBX_OP_ENABLE_QUEUES), "ENABLE_QUEUES");
+	CU_ASSERT_STRING_EQUAL(svnic_mbx_op_name(SVNIC_MBX_OP_DISABLE_QUEUES),
+			       "DISABLE_QUEUES");
+}
+
 /* --- PF to VF: replies and notices --- */
 
 static struct svnic_mbx_resources
@@ -723,6 +906,16 @@ static CU_TestInfo request_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo queue_tests[] = {
+	UNIT_TEST(test_queue_sizes),
+	UNIT_TEST(test_bad_queue_cfg),
+	UNIT_TEST(test_bad_queues),
+	UNIT_TEST(test_queue_requests_ok),
+	UNIT_TEST(test_queue_versions),
+	UNIT_TEST(test_from_pf_queue_replies),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo from_pf_tests[] = {
 	UNIT_TEST(test_from_pf_bad_frame),
 	UNIT_TEST(test_from_pf_replies),
@@ -739,5 +932,6 @@ static CU_TestInfo misc_tests[] = {
 
 UNIT_MAIN(UNIT_SUITE("svnic_mbx framing", framing_tests),
 	  UNIT_SUITE("svnic_mbx requests", request_tests),
+	  UNIT_SUITE("svnic_mbx queues (1.1)", queue_tests),
 	  UNIT_SUITE("svnic_mbx from PF", from_pf_tests),
 	  UNIT_SUITE("svnic_mbx build", misc_tests))

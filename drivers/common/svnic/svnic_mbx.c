@@ -43,6 +43,9 @@ static const char * const svnic_mbx_names[] = {
 	[SVNIC_MBX_OP_SET_MTU] = "SET_MTU",
 	[SVNIC_MBX_OP_GET_STATS] = "GET_STATS",
 	[SVNIC_MBX_OP_RESET_REQUEST] = "RESET_REQUEST",
+	[SVNIC_MBX_OP_CONFIG_QUEUE] = "CONFIG_QUEUE",
+	[SVNIC_MBX_OP_ENABLE_QUEUES] = "ENABLE_QUEUES",
+	[SVNIC_MBX_OP_DISABLE_QUEUES] = "DISABLE_QUEUES",
 };
 
 static const char * const svnic_mbx_notice_names[] = {
@@ -204,6 +207,48 @@ svnic_mbx_check_mtu(const uint8_t *p, uint16_t len)
 	return 0;
 }
 
+/*
+ * Only what the wire can judge: that the queue is one a VF can have and that
+ * the ring fits the device's limits (svnic_desc.h, device-spec "QUEUE_CONFIG").
+ * Whether the VF has that queue and vector, and owns the memory, is for the PF
+ * and the device.
+ */
+static int
+svnic_mbx_check_queue_cfg(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_queue_cfg c;
+
+	(void)len;
+	memcpy(&c, p, sizeof(c));
+	if (c.queue >= SVNIC_VF_QP_MAX || c.type >= SVNIC_MBX_QTYPE_NB ||
+	    (c.flags & ~SVNIC_MBX_QCFG_F_MASK) != 0 || c.rsvd != 0 || c.rsvd2 != 0)
+		return -EINVAL;
+	if (!svnic_mbx_is_pow2(c.ring_size) || c.ring_size < SVNIC_RING_SIZE_MIN ||
+	    c.ring_size > SVNIC_RING_SIZE_MAX)
+		return -EINVAL;
+	if (c.ring_addr == 0 || c.ring_addr % SVNIC_RING_ALIGN != 0 || c.head_wb_addr % 4 != 0)
+		return -EINVAL;
+	if (c.vector != SVNIC_MBX_QUEUE_NO_VECTOR && c.vector >= SVNIC_VF_MSIX_MAX)
+		return -EINVAL;
+	if (c.type == SVNIC_MBX_QTYPE_TX)
+		return c.buf_size == 0 && c.flags == 0 ? 0 : -EINVAL;
+	if (c.buf_size < SVNIC_RX_BUF_MIN || c.buf_size > SVNIC_RX_BUF_MAX ||
+	    c.buf_size % SVNIC_RX_BUF_ALIGN != 0)
+		return -EINVAL;
+	return 0;
+}
+
+/* ENABLE_QUEUES, DISABLE_QUEUES: every bit is a queue a VF can have (64). */
+static int
+svnic_mbx_check_queues(const uint8_t *p, uint16_t len)
+{
+	struct svnic_mbx_queues q;
+
+	(void)len;
+	memcpy(&q, p, sizeof(q));
+	return q.rx != 0 || q.tx != 0 ? 0 : -EINVAL;
+}
+
 static const struct svnic_mbx_rule svnic_mbx_req_rules[SVNIC_MBX_OP_REQ_MAX + 1] = {
 	[SVNIC_MBX_OP_HELLO] = { sizeof(struct svnic_mbx_hello), false,
 				 svnic_mbx_check_hello },
@@ -225,6 +270,12 @@ static const struct svnic_mbx_rule svnic_mbx_req_rules[SVNIC_MBX_OP_REQ_MAX + 1]
 	[SVNIC_MBX_OP_SET_MTU] = { sizeof(struct svnic_mbx_mtu), false, svnic_mbx_check_mtu },
 	[SVNIC_MBX_OP_GET_STATS] = { 0, false, NULL },
 	[SVNIC_MBX_OP_RESET_REQUEST] = { 0, false, NULL },
+	[SVNIC_MBX_OP_CONFIG_QUEUE] = { sizeof(struct svnic_mbx_queue_cfg), false,
+					svnic_mbx_check_queue_cfg },
+	[SVNIC_MBX_OP_ENABLE_QUEUES] = { sizeof(struct svnic_mbx_queues), false,
+					 svnic_mbx_check_queues },
+	[SVNIC_MBX_OP_DISABLE_QUEUES] = { sizeof(struct svnic_mbx_queues), false,
+					  svnic_mbx_check_queues },
 };
 
 /* PF-to-VF payload checks */
@@ -324,6 +375,15 @@ static bool
 svnic_mbx_is_request(uint16_t opcode)
 {
 	return opcode >= SVNIC_MBX_OP_HELLO && opcode <= SVNIC_MBX_OP_REQ_MAX;
+}
+
+int
+svnic_mbx_op_minor(uint16_t opcode)
+{
+	if (!svnic_mbx_is_request(opcode))
+		return -EOPNOTSUPP;
+	/* each minor appends its opcodes: 1.1 starts at CONFIG_QUEUE */
+	return opcode >= SVNIC_MBX_OP_CONFIG_QUEUE ? 1 : 0;
 }
 
 static const struct svnic_mbx_rule *

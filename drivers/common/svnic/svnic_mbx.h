@@ -19,12 +19,16 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "svnic_desc.h"	/* ring and buffer limits of CONFIG_QUEUE */
+#include "svnic_regs.h"
+
 #if !defined(__BYTE_ORDER__) || __BYTE_ORDER__ != __ORDER_LITTLE_ENDIAN__
 #error "svnic wire formats are little-endian; a big-endian port needs conversions here"
 #endif
 
 #define SVNIC_MBX_VERSION_MAJOR	1
-#define SVNIC_MBX_VERSION_MINOR	0
+/* 1.1: CONFIG_QUEUE, ENABLE_QUEUES, DISABLE_QUEUES and CAP_QUEUE_CFG */
+#define SVNIC_MBX_VERSION_MINOR	1
 #define SVNIC_MBX_VERSION(maj, min)	((uint16_t)(((maj) << 8) | (min)))
 #define SVNIC_MBX_VERSION_GET_MAJOR(v)	((uint16_t)((v) >> 8))
 #define SVNIC_MBX_VERSION_GET_MINOR(v)	((uint16_t)((v) & 0xff))
@@ -48,7 +52,11 @@ enum svnic_mbx_opcode {
 	SVNIC_MBX_OP_SET_MTU		= 0x0c,
 	SVNIC_MBX_OP_GET_STATS		= 0x0d,
 	SVNIC_MBX_OP_RESET_REQUEST	= 0x0e,
-	SVNIC_MBX_OP_REQ_MAX		= SVNIC_MBX_OP_RESET_REQUEST,
+	/* since 1.1: refused EOPNOTSUPP in a session that agreed on 1.0 */
+	SVNIC_MBX_OP_CONFIG_QUEUE	= 0x0f,
+	SVNIC_MBX_OP_ENABLE_QUEUES	= 0x10,
+	SVNIC_MBX_OP_DISABLE_QUEUES	= 0x11,
+	SVNIC_MBX_OP_REQ_MAX		= SVNIC_MBX_OP_DISABLE_QUEUES,
 	/* PF to VF notices */
 	SVNIC_MBX_OP_LINK_EVENT		= 0x81,
 	SVNIC_MBX_OP_RESET_NOTICE	= 0x82,
@@ -87,6 +95,8 @@ static_assert(sizeof(struct svnic_mbx_hdr) == 16, "mailbox header is 16 bytes");
 #define SVNIC_MBX_CAP_PORT_VLAN		(1u << 3)	/* resources: a port VLAN is set */
 #define SVNIC_MBX_CAP_ADMIN_MAC		(1u << 4)	/* resources: the operator set the MAC */
 #define SVNIC_MBX_CAP_LINK_EVENTS	(1u << 5)
+/* resources (1.1): the VF sets up its queues with CONFIG_QUEUE and ENABLE_QUEUES */
+#define SVNIC_MBX_CAP_QUEUE_CFG		(1u << 6)
 
 /* HELLO: the VF offers the highest version it speaks; the reply carries the
  * version both will use (same major, lower minor) and the PF's capabilities. */
@@ -99,7 +109,7 @@ static_assert(sizeof(struct svnic_mbx_hello) == 8, "");
 
 /* GET_RESOURCES reply. */
 struct svnic_mbx_resources {
-	uint16_t num_queue_pairs;
+	uint16_t num_queue_pairs;	/* VF-relative queues 0..n-1, n <= SVNIC_VF_QP_MAX */
 	uint16_t min_mtu;
 	uint16_t max_mtu;
 	uint16_t rss_key_size;
@@ -177,6 +187,50 @@ struct svnic_mbx_mtu {
 };
 static_assert(sizeof(struct svnic_mbx_mtu) == 4, "");
 
+#define SVNIC_MBX_QTYPE_RX		0
+#define SVNIC_MBX_QTYPE_TX		1
+#define SVNIC_MBX_QTYPE_NB		2
+
+#define SVNIC_MBX_QCFG_F_SCATTER	0x01u	/* RX: a packet may use several buffers */
+#define SVNIC_MBX_QCFG_F_MASK		SVNIC_MBX_QCFG_F_SCATTER
+
+#define SVNIC_MBX_QUEUE_NO_VECTOR	0xffffu	/* the queue raises no interrupt */
+
+/* A VF's queues are bits of a u64 in ENABLE_QUEUES / DISABLE_QUEUES. */
+static_assert(SVNIC_VF_QP_MAX <= 64, "one u64 bit per VF queue");
+
+/*
+ * CONFIG_QUEUE (1.1): set up one disabled RX or TX queue of the VF. The PF keeps
+ * it and hands it to the device (QUEUE_CONFIG, on the VF's behalf) when the VF
+ * enables the queue; the ring and the head write-back lie in the VF's own DMA
+ * space, which the device checks them against. Mirrors struct svnic_aq_queue_cfg
+ * with VF-relative numbers.
+ */
+struct svnic_mbx_queue_cfg {
+	uint16_t queue;		/* VF-relative, < GET_RESOURCES num_queue_pairs */
+	uint8_t type;		/* SVNIC_MBX_QTYPE_* */
+	uint8_t flags;		/* SVNIC_MBX_QCFG_F_* */
+	uint16_t ring_size;	/* entries: power of two, SVNIC_RING_SIZE_MIN..MAX */
+	uint16_t buf_size;	/* RX: SVNIC_RX_BUF_MIN..MAX, multiple of SVNIC_RX_BUF_ALIGN;
+				 * TX: 0 */
+	uint64_t ring_addr;	/* IOVA, non-zero, SVNIC_RING_ALIGN-aligned */
+	uint64_t head_wb_addr;	/* 4-byte aligned IOVA for head write-back; 0: none */
+	uint16_t vector;	/* MSI-X entry of the VF, or SVNIC_MBX_QUEUE_NO_VECTOR */
+	uint16_t rsvd;
+	uint32_t rsvd2;
+};
+static_assert(sizeof(struct svnic_mbx_queue_cfg) == 32, "");
+static_assert(offsetof(struct svnic_mbx_queue_cfg, ring_addr) == 8, "");
+static_assert(offsetof(struct svnic_mbx_queue_cfg, vector) == 24, "");
+
+/* ENABLE_QUEUES, DISABLE_QUEUES (1.1): bit q names VF-relative queue q; at least
+ * one bit set. Enabling needs the queue configured; disabling is idempotent. */
+struct svnic_mbx_queues {
+	uint64_t rx;
+	uint64_t tx;
+};
+static_assert(sizeof(struct svnic_mbx_queues) == 16, "");
+
 /* GET_STATS reply: the VPort's counters as the device keeps them. */
 struct svnic_mbx_stats {
 	uint64_t rx_packets;
@@ -211,6 +265,13 @@ static_assert(sizeof(struct svnic_mbx_reset_notice) == 8, "");
 
 /** Name of an opcode for logs ("SET_MAC"), "UNKNOWN" otherwise. */
 const char *svnic_mbx_op_name(uint16_t opcode);
+
+/**
+ * The minor version that introduced request @p opcode: a session that agreed
+ * on an older minor may not send it.
+ * @return the minor, or -EOPNOTSUPP when @p opcode is no request.
+ */
+int svnic_mbx_op_minor(uint16_t opcode);
 
 /**
  * Check a VF-to-PF request as it arrived: header, version major, opcode, flags,
