@@ -16,12 +16,15 @@ cd "$top"
 packages=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
 	libdpdk-dev dpdk-dev libnuma-dev libcunit1-dev libjson-c-dev libpcap-dev
-	python3 python3-pytest gcovr valgrind iproute2
+	python3 python3-pytest python3-pyelftools gcovr valgrind iproute2
 	dpkg-dev xz-utils
 )
 sdk_headers=(ethdev_driver.h ethdev_vdev.h ethdev_pci.h bus_vdev_driver.h
 	bus_pci_driver.h bus_driver.h dev_driver.h)
+# DPDK's own tools that embed the PMD info string dpdk-pmdinfo.py reads
+sdk_tools=(pmdinfogen.py gen-pmdinfo-cfile.py coff.py)
 sdk_dir="$top/.sdk/include"
+tools_dir="$top/.sdk/buildtools"
 build=1
 [ "${1:-}" = "--no-build" ] && build=0
 
@@ -61,6 +64,9 @@ sdk_ready() {
 	for h in "${sdk_headers[@]}"; do
 		[ -f "$sdk_dir/$h" ] || return 1
 	done
+	for h in "${sdk_tools[@]}"; do
+		[ -f "$tools_dir/$h" ] || return 1
+	done
 }
 
 # apt-get source needs deb-src entries: copy the machine's own sources with
@@ -98,8 +104,8 @@ else
 	else
 		ensure_deb_src
 		say "fetching the DPDK $ver source package for its driver SDK headers"
-		rm -rf "$top/.sdk/src" "$sdk_dir"
-		mkdir -p "$top/.sdk/src" "$sdk_dir"
+		rm -rf "$top/.sdk/src" "$sdk_dir" "$tools_dir"
+		mkdir -p "$top/.sdk/src" "$sdk_dir" "$tools_dir"
 		(cd "$top/.sdk/src" && apt-get source -q "dpdk=$ver" > ../fetch.log 2>&1) ||
 			{ cat "$top/.sdk/fetch.log" >&2; die "apt-get source dpdk=$ver failed"; }
 		src=$(find "$top/.sdk/src" -mindepth 1 -maxdepth 1 -type d -name 'dpdk*' | head -n 1)
@@ -109,10 +115,13 @@ else
 			[ -n "$f" ] || die "$h not found in the dpdk $ver source"
 			cp "$f" "$sdk_dir/"
 		done
+		for h in "${sdk_tools[@]}"; do
+			cp "$src/buildtools/$h" "$tools_dir/" || die "$h not found in the dpdk $ver source"
+		done
 		echo "$ver" > "$sdk_dir/.dpdk-version"
 		rm -rf "$top/.sdk/src"
 	fi
-	sdk_opt="-Ddpdk_sdk_headers=$sdk_dir"
+	sdk_opt="-Ddpdk_sdk_headers=$sdk_dir -Ddpdk_buildtools=$tools_dir"
 fi
 # Printed for the other scripts (svnic-test.sh) to reuse.
 echo "$sdk_opt" > "$top/.sdk/meson-args" 2>/dev/null || { mkdir -p "$top/.sdk"; echo "$sdk_opt" > "$top/.sdk/meson-args"; }

@@ -169,6 +169,7 @@ static struct rte_pci_driver svnic_pci_driver = {
 	.remove = svnic_pci_remove,
 };
 
-RTE_PMD_REGISTER_PCI(net_svnic, svnic_pci_driver);
-RTE_PMD_REGISTER_PCI_TABLE(net_svnic, svnic_pci_map);
-RTE_PMD_REGISTER_KMOD_DEP(net_svnic, "vfio-pci");
+/* A name of its own: the vdev driver is net_svnic, and EAL wants them distinct. */
+RTE_PMD_REGISTER_PCI(net_svnic_pci, svnic_pci_driver);
+RTE_PMD_REGISTER_PCI_TABLE(net_svnic_pci, svnic_pci_map);
+RTE_PMD_REGISTER_KMOD_DEP(net_svnic_pci, "vfio-pci");
