@@ -22,7 +22,10 @@
 #include <stdint.h>
 #include <sys/types.h>
 
-#define SVNIC_UPLINK_FRAME_MAX		9238	/**< largest frame by default (jumbo + tags) */
+#include "svnic_mbx.h"	/* SVNIC_MTU_MAX */
+
+/** largest frame by default: the spec's largest MTU, an Ethernet header and two tags */
+#define SVNIC_UPLINK_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8)
 #define SVNIC_UPLINK_LOOP_DEPTH		256	/**< loopback queue depth by default */
 #define SVNIC_UPLINK_LOOP_DEPTH_MAX	65536
 

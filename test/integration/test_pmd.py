@@ -211,3 +211,217 @@ def test_probe_refuses_bad_device_arguments(emu, args, needle):
     assert "No probed ethernet devices" in text
     # nothing was left half-open on the device
     assert emu.alive()
+
+
+# --- the rest of issue 4: RSS, VLAN, jumbo frames, xstats, reset ------------
+
+RETA_SIZE = 512         # IDENTIFY.rss_table_size of svnic-emu
+ALL_MASKS = "(" + ",".join(["-1"] * (RETA_SIZE // 64)) + ")"    # strtoull: all ones
+
+
+def xstats(pmd, port=0):
+    out = pmd.cmd("show port xstats %d" % port)
+    vals = dict((m.group(1), int(m.group(2)))
+                for m in re.finditer(r"^(\w+): (\d+)$", out, re.M))
+    assert "rx_good_packets" in vals, out
+    return vals
+
+
+def run_for(pmd, seconds, start="start"):
+    pmd.cmd(start)
+    time.sleep(seconds)
+    out = pmd.cmd("stop", timeout=20)
+    time.sleep(0.3)         # the last burst lands
+    return out
+
+
+def reta(pmd):
+    out = pmd.cmd("show port 0 rss reta %d %s" % (RETA_SIZE, ALL_MASKS))
+    table = dict((int(i), int(q)) for i, q in
+                 re.findall(r"hash index=(\d+), queue=(\d+)", out))
+    assert len(table) == RETA_SIZE, out
+    return table
+
+
+def set_reta(pmd, entries):
+    """port config 0 rss reta takes a list of at most 128 characters: in pieces."""
+    items = ["(%d,%d)" % e for e in entries]
+    while items:
+        chunk = ""
+        while items and len(chunk) + len(items[0]) < 120:
+            chunk += items.pop(0)
+        out = pmd.cmd("port config 0 rss reta %s" % chunk)
+        assert "Bad" not in out and "Invalid" not in out, out
+
+
+def test_rss_spreads_flows_over_every_rx_queue(emu, pmd_factory):
+    """flowgen sends 1024 UDP flows (one destination address each) out of the
+    loopback uplink; the device hashes them back over the four RX queues."""
+    pmd = pmd_factory(["--rxq=4", "--txq=4", "--rss-udp", "--forward-mode=flowgen"])
+    assert "ipv4-udp" in pmd.cmd("show port 0 rss-hash")
+    pmd.cmd("clear port xstats 0")
+    assert xstats(pmd)["rx_good_packets"] == 0
+    run_for(pmd, 1.0)
+    xs = xstats(pmd)
+    per_q = [xs["rx_q%d_packets" % q] for q in range(4)]
+    total = xs["rx_good_packets"]
+    assert total > 1000 and sum(per_q) == total, xs
+    # 1024 flows over 512 entries spread evenly: every queue a fair share
+    assert min(per_q) > total // 8, per_q
+    assert xs["rx_frame_errors"] == 0 and xs["rx_errors"] == 0, xs
+    assert pmd.quit() == 0
+
+
+def test_rss_reta_round_trip_steers_every_flow(emu, pmd_factory):
+    pmd = pmd_factory(["--rxq=4", "--txq=4", "--rss-udp", "--forward-mode=flowgen"])
+    # configure spread the table over the queues
+    assert reta(pmd) == dict((i, i % 4) for i in range(RETA_SIZE))
+    set_reta(pmd, [(i, 2) for i in range(RETA_SIZE)])
+    assert set(reta(pmd).values()) == {2}
+    # an entry naming a queue the port does not have changes nothing
+    out = pmd.cmd("port config 0 rss reta (5,7)")
+    assert "Bad redirection table parameter, return code = -22" in out, out
+    assert reta(pmd)[5] == 2
+    pmd.cmd("clear port xstats 0")
+    run_for(pmd, 0.5)
+    xs = xstats(pmd)
+    assert xs["rx_q2_packets"] > 1000, xs
+    assert [xs["rx_q%d_packets" % q] for q in (0, 1, 3)] == [0, 0, 0], xs
+    # a partial update keeps the rest: entries 0..63 to queue 1
+    set_reta(pmd, [(i, 1) for i in range(64)])
+    table = reta(pmd)
+    assert all(table[i] == (1 if i < 64 else 2) for i in range(RETA_SIZE))
+    assert pmd.quit() == 0
+
+
+def test_rss_hash_key_and_types_round_trip(emu, pmd_factory):
+    pmd = pmd_factory(["--rxq=2", "--txq=2", "--rss-udp"])
+    out = pmd.cmd("show port 0 rss-hash key")
+    key0 = re.search(r"RSS key:\s*([0-9A-F]+)", out).group(1)
+    assert len(key0) == 2 * 52, out       # IDENTIFY.rss_key_size
+    key = "".join("%02x" % ((i * 37 + 11) & 0xff) for i in range(52))
+    pmd.cmd("port config 0 rss-hash-key ipv4-udp %s" % key)
+    out = pmd.cmd("show port 0 rss-hash key")
+    assert re.search(r"RSS key:\s*%s" % key.upper(), out), out
+    assert "ipv4-udp" in out
+    # other types: the key stays
+    pmd.cmd("port config all rss tcp")
+    out = pmd.cmd("show port 0 rss-hash key")
+    assert "ipv4-tcp" in out and "ipv6-tcp" in out and "ipv4-udp" not in out, out
+    assert key.upper() in out
+    # testpmd holds a key of another length against hash_key_size: 52 bytes
+    out = pmd.cmd("port config 0 rss-hash-key ipv4-tcp %s" % key[:80])
+    assert "must be a string of 104 hexa-decimal numbers" in out, out
+    assert key.upper() in pmd.cmd("show port 0 rss-hash key")
+    assert pmd.quit() == 0
+
+
+def test_jumbo_frames_round_trip_scattered(emu, pmd_factory):
+    """9000-byte frames in 2048-byte mbufs: five RX descriptors and five
+    mbufs a frame in, the same five segments back out."""
+    segs = "2000,2000,2000,2000,1000"
+    pmd = pmd_factory(["--mbuf-size=2048", "--enable-scatter", "--forward-mode=io",
+                       "--txpkts=" + segs])
+    pmd.cmd("port config mtu 0 9000")
+    info = pmd.cmd("show port info 0")
+    assert "MTU: 9000" in info, info
+    assert "RX scattered packets: on" in pmd.cmd("show rxq info 0 0")
+    pmd.cmd("clear port stats 0")
+    run_for(pmd, 1.0, "start tx_first")
+    stats = pmd.cmd("show port stats 0")
+    tx, rx = field(stats, "TX-packets"), field(stats, "RX-packets")
+    assert tx > 100 and rx == tx, stats
+    assert field(stats, "RX-bytes") == 9000 * rx, stats
+    assert field(stats, "RX-errors") == 0 and field(stats, "TX-errors") == 0, stats
+    assert field(stats, "RX-missed") == 0, stats
+    # each packet whole: rxonly prints what one burst of 32 brought back
+    pmd.cmd("set fwd rxonly")
+    pmd.cmd("set verbose 1")
+    out = run_for(pmd, 0.5, "start tx_first")
+    lens = re.findall(r"length=(\d+) - nb_segs=(\d+)", pmd.output())
+    assert lens and set(lens) == {("9000", "5")}, out
+    # 32 sent now, and up to 32 io had in flight when it stopped
+    assert len(lens) in (32, 64), len(lens)
+    pmd.cmd("set verbose 0")
+    # back to 1500: a 9000-byte frame is now too long for the device
+    pmd.cmd("port config mtu 0 1500")
+    pmd.cmd("clear port stats 0")
+    run_for(pmd, 0.3, "start tx_first")
+    stats = pmd.cmd("show port stats 0")
+    assert field(stats, "RX-packets") == 0 and field(stats, "TX-errors") == 32, stats
+    assert pmd.quit() == 0
+
+
+def test_mtu_beyond_the_buffers_needs_scatter(emu, pmd_factory):
+    pmd = pmd_factory(["--mbuf-size=2048"])
+    out = pmd.cmd("port config mtu 0 9000")
+    assert "diag=-22" in out, out
+    assert "MTU: 1500" in pmd.cmd("show port info 0")
+    assert "no RTE_ETH_RX_OFFLOAD_SCATTER" in pmd.output()
+    assert pmd.quit() == 0
+
+
+def test_vlan_filter_strip_and_insert(emu, pmd_factory):
+    """tx_vlan inserts tag 100 on the way out; the frames come back in from
+    the loopback uplink. Not promiscuous, the VPort takes VLAN 100 only once
+    it has a filter for it; with strip on, the tag is in the mbuf."""
+    pmd = pmd_factory(["--forward-mode=rxonly"])
+    pmd.cmd("set promisc 0 off")
+    pmd.cmd("port stop 0")
+    pmd.cmd("tx_vlan set 0 100")
+    pmd.cmd("port start 0")
+    pmd.cmd("clear port xstats 0")
+    run_for(pmd, 0.3, "start tx_first")
+    xs = xstats(pmd)
+    assert xs["tx_good_packets"] == 32 and xs["rx_good_packets"] == 0, xs
+    assert xs["rx_dropped_filter_packets"] == 32, xs
+    # filter on and VLAN 100 in it: the frames arrive, tag in the data
+    pmd.cmd("vlan set filter on 0")
+    pmd.cmd("rx_vlan add 100 0")
+    pmd.cmd("set verbose 1")
+    mark = len(pmd.output())
+    run_for(pmd, 0.3, "start tx_first")
+    dump = pmd.output()[mark:]
+    assert dump.count("type=0x8100 - length=68") == 32, dump
+    # strip on: the tag leaves the data for vlan_tci and the mbuf flags
+    pmd.cmd("vlan set strip on 0")
+    assert "strip on, filter on" in pmd.cmd("show port info 0")
+    mark = len(pmd.output())
+    run_for(pmd, 0.3, "start tx_first")
+    dump = pmd.output()[mark:]
+    assert dump.count("type=0x0800 - length=64") == 32, dump
+    assert dump.count("VLAN tci=0x64") == 32, dump
+    assert "RTE_MBUF_F_RX_VLAN_STRIPPED" in dump
+    pmd.cmd("set verbose 0")
+    # filter removed: dropped again
+    pmd.cmd("rx_vlan rm 100 0")
+    pmd.cmd("clear port xstats 0")
+    run_for(pmd, 0.3, "start tx_first")
+    xs = xstats(pmd)
+    assert xs["rx_good_packets"] == 0 and xs["rx_dropped_filter_packets"] == 32, xs
+    assert pmd.quit() == 0
+
+
+def test_port_reset_and_queue_restart(emu, pmd_factory):
+    """rte_eth_dev_reset re-probes the function; testpmd configures it again
+    and traffic flows. A queue stopped and started alone keeps working."""
+    pmd = pmd_factory(["--rxq=2", "--txq=2", "--rss-udp", "--forward-mode=io"])
+    set_reta(pmd, [(i, 1) for i in range(8)])
+    pmd.cmd("port stop 0")
+    out = pmd.cmd("port reset 0")
+    assert "Done" in out and "Failed" not in out, out
+    out = pmd.cmd("port start 0", timeout=20)
+    assert "Fail" not in out, out
+    assert "port 0 reset" in pmd.output()
+    # the device lost everything; configure gave it back the default table
+    assert reta(pmd) == dict((i, i % 2) for i in range(RETA_SIZE))
+    assert "Link status: up" in pmd.cmd("show port info 0")
+    pmd.cmd("port 0 rxq 1 stop")
+    pmd.cmd("port 0 rxq 1 start")
+    pmd.cmd("clear port stats 0")
+    run_for(pmd, 1.0, "start tx_first")
+    stats = pmd.cmd("show port stats 0")
+    tx, rx = field(stats, "TX-packets"), field(stats, "RX-packets")
+    assert tx > 1000 and rx == tx, stats
+    assert pmd.quit() == 0
+    assert emu.alive()

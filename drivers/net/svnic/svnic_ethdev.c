@@ -36,6 +36,7 @@ RTE_LOG_REGISTER_SUFFIX(svnic_logtype_tx, tx, NOTICE);
 
 static const struct eth_dev_ops svnic_eth_dev_ops;
 static int svnic_stats_reset(struct rte_eth_dev *dev);
+static int svnic_dev_reset(struct rte_eth_dev *dev);
 
 static struct svnic_adapter *
 svnic_adapter(const struct rte_eth_dev *dev)
@@ -76,6 +77,18 @@ svnic_mac_filter(struct svnic_adapter *ad, const struct rte_ether_addr *mac, boo
 }
 
 static int
+svnic_vlan_filter(struct svnic_adapter *ad, uint16_t vlan_id, bool add)
+{
+	struct svnic_aq_vlan_filter f;
+
+	memset(&f, 0, sizeof(f));
+	f.vport_id = ad->vport.vport_id;
+	f.vlan_id = vlan_id;
+	return svnic_cmd(ad, add ? SVNIC_AQ_OP_VLAN_FILTER_ADD : SVNIC_AQ_OP_VLAN_FILTER_DEL,
+			 &f, sizeof(f));
+}
+
+static int
 svnic_queue_cmd(struct svnic_adapter *ad, const struct svnic_aq_queue_cfg *q)
 {
 	return svnic_cmd(ad, SVNIC_AQ_OP_QUEUE_CONFIG, q, sizeof(*q));
@@ -111,7 +124,11 @@ svnic_identify(struct svnic_adapter *ad)
 	if ((id->version >> 16) != SVNIC_SPEC_VERSION_MAJOR || id->total_queue_pairs == 0 ||
 	    id->ring_size_min < SVNIC_RING_SIZE_MIN || id->ring_size_max > SVNIC_RING_SIZE_MAX ||
 	    id->ring_size_min > id->ring_size_max || id->min_mtu > id->max_mtu ||
-	    id->max_mac_filters == 0 || !rte_is_valid_assigned_ether_addr(&mac)) {
+	    id->max_mac_filters == 0 || !rte_is_valid_assigned_ether_addr(&mac) ||
+	    ((id->offloads & SVNIC_CAP_RSS) &&
+	     (id->rss_key_size == 0 || id->rss_key_size > SVNIC_RSS_KEY_MAX ||
+	      !rte_is_power_of_2(id->rss_table_size) ||
+	      id->rss_table_size > SVNIC_RSS_TABLE_MAX))) {
 		SVNIC_INIT_LOG(ERR, "%s: IDENTIFY reports inconsistent limits", ad->hw.name);
 		return -EIO;
 	}
@@ -186,6 +203,11 @@ svnic_vport_restore_filters(struct svnic_adapter *ad)
 	for (i = 0; i < ad->nb_mc; i++)
 		if (svnic_mac_filter(ad, &ad->mc[i], true) < 0)
 			SVNIC_DRV_LOG(WARNING, "%s: multicast filter %u lost", ad->hw.name, i);
+	/* ethdev keeps the VLANs the application added (rte_eth_dev_vlan_filter) */
+	for (i = 1; i < RTE_ETHER_MAX_VLAN_ID; i++)
+		if ((data->vlan_filter_conf.ids[i / 64] >> (i % 64)) & 1 &&
+		    svnic_vlan_filter(ad, (uint16_t)i, true) < 0)
+			SVNIC_DRV_LOG(WARNING, "%s: VLAN filter %u lost", ad->hw.name, i);
 }
 
 /* A VPort's queue range is fixed at creation (spec "VPORT_CREATE"): re-create it. */
@@ -208,85 +230,221 @@ svnic_vport_resize(struct svnic_adapter *ad, uint16_t nb_queues)
 
 /* --- RSS ------------------------------------------------------------------ */
 
+/*
+ * The key the driver gives the device until the application gives its own:
+ * any key works for Toeplitz; this one is ours, not a copy of another NIC's,
+ * and sized for the largest key the spec allows.
+ */
+static const uint8_t svnic_rss_key_default[SVNIC_RSS_KEY_MAX] = {
+	0x3c, 0x91, 0x5e, 0xa7, 0x12, 0xd8, 0x6b, 0x4f, 0xe0, 0x27, 0x9a, 0x53, 0xc6,
+	0x0d, 0x74, 0xb8, 0x29, 0xf1, 0x45, 0x8e, 0x63, 0xda, 0x17, 0xac, 0x50, 0x3b,
+	0x96, 0xe4, 0x0f, 0x72, 0xcd, 0x28, 0x8b, 0x41, 0xf6, 0x1d, 0xa9, 0x64, 0x37,
+	0xbe, 0x05, 0x7a, 0xd3, 0x48, 0x9f, 0x26, 0xe1, 0x5c, 0x83, 0x1a, 0xf7, 0x6e,
+};
+
+/* What one SVNIC_RSS_HF_* type hashes, in ethdev's terms (spec "RSS_CONFIG"). */
+static const struct {
+	uint64_t dev;
+	uint64_t eth;
+} svnic_rss_types[] = {
+	{ SVNIC_RSS_HF_IPV4, RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
+			     RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
+	{ SVNIC_RSS_HF_IPV4_TCP, RTE_ETH_RSS_NONFRAG_IPV4_TCP },
+	{ SVNIC_RSS_HF_IPV4_UDP, RTE_ETH_RSS_NONFRAG_IPV4_UDP },
+	{ SVNIC_RSS_HF_IPV6, RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 |
+			     RTE_ETH_RSS_NONFRAG_IPV6_OTHER },
+	{ SVNIC_RSS_HF_IPV6_TCP, RTE_ETH_RSS_NONFRAG_IPV6_TCP },
+	{ SVNIC_RSS_HF_IPV6_UDP, RTE_ETH_RSS_NONFRAG_IPV6_UDP },
+};
+
 static uint64_t
 svnic_rss_hf_to_dev(uint64_t hf)
 {
 	uint64_t d = 0;
+	unsigned int i;
 
-	if (hf & (RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER))
-		d |= SVNIC_RSS_HF_IPV4;
-	if (hf & RTE_ETH_RSS_NONFRAG_IPV4_TCP)
-		d |= SVNIC_RSS_HF_IPV4_TCP;
-	if (hf & RTE_ETH_RSS_NONFRAG_IPV4_UDP)
-		d |= SVNIC_RSS_HF_IPV4_UDP;
-	if (hf & (RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER))
-		d |= SVNIC_RSS_HF_IPV6;
-	if (hf & RTE_ETH_RSS_NONFRAG_IPV6_TCP)
-		d |= SVNIC_RSS_HF_IPV6_TCP;
-	if (hf & RTE_ETH_RSS_NONFRAG_IPV6_UDP)
-		d |= SVNIC_RSS_HF_IPV6_UDP;
+	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
+		if (hf & svnic_rss_types[i].eth)
+			d |= svnic_rss_types[i].dev;
 	return d;
 }
 
+/* Every ethdev hash type the device's types cover (flow_type_rss_offloads). */
 static uint64_t
 svnic_rss_hf_from_dev(uint64_t d)
 {
 	uint64_t hf = 0;
+	unsigned int i;
 
-	if (d & SVNIC_RSS_HF_IPV4)
-		hf |= RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 | RTE_ETH_RSS_NONFRAG_IPV4_OTHER;
-	if (d & SVNIC_RSS_HF_IPV4_TCP)
-		hf |= RTE_ETH_RSS_NONFRAG_IPV4_TCP;
-	if (d & SVNIC_RSS_HF_IPV4_UDP)
-		hf |= RTE_ETH_RSS_NONFRAG_IPV4_UDP;
-	if (d & SVNIC_RSS_HF_IPV6)
-		hf |= RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 | RTE_ETH_RSS_NONFRAG_IPV6_OTHER;
-	if (d & SVNIC_RSS_HF_IPV6_TCP)
-		hf |= RTE_ETH_RSS_NONFRAG_IPV6_TCP;
-	if (d & SVNIC_RSS_HF_IPV6_UDP)
-		hf |= RTE_ETH_RSS_NONFRAG_IPV6_UDP;
+	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
+		if (d & svnic_rss_types[i].dev)
+			hf |= svnic_rss_types[i].eth;
 	return hf;
 }
 
-/* Hash types and key from the port's RSS configuration, the table spread evenly. */
+static bool
+svnic_rss_supported(const struct svnic_adapter *ad)
+{
+	return (ad->id.offloads & SVNIC_CAP_RSS) != 0;
+}
+
+/*
+ * One RSS_CONFIG: the hash types always (0 turns hashing off), the key and
+ * the table when given. Only a command the device took changes the shadow.
+ */
+static int
+svnic_rss_push(struct svnic_adapter *ad, uint64_t hf, const uint8_t *key,
+	       const uint16_t *reta)
+{
+	uint8_t buf[sizeof(struct svnic_aq_rss_buf) + 2u * SVNIC_RSS_TABLE_MAX];
+	uint16_t table_len = reta != NULL ? ad->id.rss_table_size : 0;
+	struct svnic_aq_rss r;
+	int ret;
+
+	memset(&r, 0, sizeof(r));
+	memset(buf, 0, sizeof(buf));
+	r.vport_id = ad->vport.vport_id;
+	r.hash_func = SVNIC_RSS_FUNC_TOEPLITZ;
+	r.hash_types = svnic_rss_hf_to_dev(hf) & ad->id.rss_hash_types;
+	if (key != NULL) {
+		r.key_len = (uint8_t)ad->id.rss_key_size;
+		memcpy(buf + offsetof(struct svnic_aq_rss_buf, key), key, r.key_len);
+	}
+	r.table_len = table_len;
+	if (reta != NULL)
+		memcpy(buf + sizeof(struct svnic_aq_rss_buf), reta, 2u * table_len);
+	ret = svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_RSS_CONFIG, &r, sizeof(r), buf,
+				(uint32_t)(sizeof(struct svnic_aq_rss_buf) + 2u * table_len),
+				NULL, 0, NULL);
+	if (ret < 0) {
+		SVNIC_DRV_LOG(ERR, "%s: RSS_CONFIG of VPort %u: %s", ad->hw.name,
+			      r.vport_id, strerror(-ret));
+		return ret;
+	}
+	ad->rss_hf = hf;
+	if (key != NULL && key != ad->rss_key)
+		memcpy(ad->rss_key, key, ad->id.rss_key_size);
+	if (reta != NULL && reta != ad->reta)
+		memcpy(ad->reta, reta, 2u * table_len);
+	return 0;
+}
+
+/*
+ * dev_configure: the application's key if it gave one, else the one in
+ * place; the table spread evenly over the RX queues; the hash types asked
+ * for, or none when the port is not in an RSS mode.
+ */
 static int
 svnic_rss_configure(struct svnic_adapter *ad, uint16_t nb_rxq, bool on)
 {
 	const struct rte_eth_rss_conf *rc = &ad->eth_dev->data->dev_conf.rx_adv_conf.rss_conf;
-	/* struct svnic_aq_rss_buf, then table_len u16 entries */
-	uint8_t buf[sizeof(struct svnic_aq_rss_buf) + 2u * SVNIC_RSS_TABLE_MAX];
-	struct svnic_aq_rss r;
+	uint16_t reta[SVNIC_RSS_TABLE_MAX];
+	const uint8_t *key = ad->rss_key;
 	uint16_t i;
-	int ret;
 
-	if (!(ad->id.offloads & SVNIC_CAP_RSS))
-		return on ? -ENOTSUP : 0;
-	memset(&r, 0, sizeof(r));
-	memset(&buf, 0, sizeof(buf));
-	r.vport_id = ad->vport.vport_id;
-	r.hash_func = SVNIC_RSS_FUNC_TOEPLITZ;
-	r.hash_types = on ? svnic_rss_hf_to_dev(rc->rss_hf) & ad->id.rss_hash_types : 0;
+	if (!svnic_rss_supported(ad)) {
+		if (!on)
+			return 0;
+		SVNIC_DRV_LOG(ERR, "%s: the device has no RSS", ad->hw.name);
+		return -ENOTSUP;
+	}
 	if (on && rc->rss_key != NULL) {
 		if (rc->rss_key_len != ad->id.rss_key_size) {
 			SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the device takes %u",
 				      ad->hw.name, rc->rss_key_len, ad->id.rss_key_size);
 			return -EINVAL;
 		}
-		r.key_len = (uint8_t)ad->id.rss_key_size;
-		memcpy(buf + offsetof(struct svnic_aq_rss_buf, key), rc->rss_key, r.key_len);
+		key = rc->rss_key;
 	}
-	r.table_len = ad->id.rss_table_size;
-	for (i = 0; i < r.table_len; i++) {
-		uint16_t q = (uint16_t)(i % RTE_MAX(nb_rxq, 1));
+	for (i = 0; i < ad->id.rss_table_size; i++)
+		reta[i] = (uint16_t)(i % RTE_MAX(nb_rxq, 1));
+	return svnic_rss_push(ad, on ? rc->rss_hf & svnic_rss_hf_from_dev(ad->id.rss_hash_types) :
+			      0, key, reta);
+}
 
-		memcpy(buf + sizeof(struct svnic_aq_rss_buf) + 2u * i, &q, sizeof(q));
+static int
+svnic_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
+		  uint16_t reta_size)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+	uint16_t reta[SVNIC_RSS_TABLE_MAX];
+	uint16_t i;
+
+	if (!svnic_rss_supported(ad))
+		return -ENOTSUP;
+	if (reta_size != ad->id.rss_table_size) {
+		SVNIC_DRV_LOG(ERR, "%s: RETA of %u entries; the device's has %u", ad->hw.name,
+			      reta_size, ad->id.rss_table_size);
+		return -EINVAL;
 	}
-	ret = svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_RSS_CONFIG, &r, sizeof(r), buf,
-				(uint32_t)(sizeof(struct svnic_aq_rss_buf) + 2u * r.table_len),
-				NULL, 0, NULL);
-	if (ret < 0)
-		SVNIC_DRV_LOG(ERR, "%s: RSS_CONFIG: %s", ad->hw.name, strerror(-ret));
-	return ret;
+	memcpy(reta, ad->reta, sizeof(reta));
+	for (i = 0; i < reta_size; i++) {
+		const struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
+		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (!(e->mask & (1ull << s)))
+			continue;
+		/* the device checks against the VPort's queues; we know the RX queues */
+		if (e->reta[s] >= dev->data->nb_rx_queues) {
+			SVNIC_DRV_LOG(ERR, "%s: RETA entry %u names queue %u of %u", ad->hw.name,
+				      i, e->reta[s], dev->data->nb_rx_queues);
+			return -EINVAL;
+		}
+		reta[i] = e->reta[s];
+	}
+	return svnic_rss_push(ad, ad->rss_hf, NULL, reta);
+}
+
+static int
+svnic_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
+		 uint16_t reta_size)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+	uint16_t i;
+
+	if (!svnic_rss_supported(ad))
+		return -ENOTSUP;
+	if (reta_size != ad->id.rss_table_size)
+		return -EINVAL;
+	for (i = 0; i < reta_size; i++) {
+		struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
+		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
+
+		if (e->mask & (1ull << s))
+			e->reta[s] = ad->reta[i];
+	}
+	return 0;
+}
+
+static int
+svnic_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+
+	if (!svnic_rss_supported(ad))
+		return -ENOTSUP;
+	if (rc->rss_key != NULL && rc->rss_key_len != ad->id.rss_key_size) {
+		SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the device takes %u", ad->hw.name,
+			      rc->rss_key_len, ad->id.rss_key_size);
+		return -EINVAL;
+	}
+	/* ethdev refused types outside flow_type_rss_offloads already */
+	return svnic_rss_push(ad, rc->rss_hf & svnic_rss_hf_from_dev(ad->id.rss_hash_types),
+			      rc->rss_key, NULL);
+}
+
+static int
+svnic_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+
+	if (!svnic_rss_supported(ad))
+		return -ENOTSUP;
+	if (rc->rss_key != NULL)
+		memcpy(rc->rss_key, ad->rss_key, ad->id.rss_key_size);
+	rc->rss_key_len = (uint8_t)ad->id.rss_key_size;
+	rc->rss_hf = ad->rss_hf;
+	return 0;
 }
 
 /* --- ethdev ops ----------------------------------------------------------- */
@@ -350,9 +508,14 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_mtu = id->max_mtu;
 	info->max_mac_addrs = id->max_mac_filters;
 	info->max_vfs = ad->hw.total_vfs;
+	/* Only what the device says it does (IDENTIFY.offloads), all port-wide. */
 	info->rx_offload_capa = 0;
 	if (id->offloads & SVNIC_CAP_VLAN_STRIP)
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	if (id->max_vlan_filters != 0)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
+	if (id->offloads & SVNIC_CAP_RX_SCATTER)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
 	if (id->offloads & SVNIC_CAP_RX_CSUM)
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 					 RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
@@ -436,6 +599,8 @@ svnic_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	q.ring_size = rxq->nb_desc;
 	q.ring_addr = rxq->ring_iova;
 	q.buf_size = rxq->buf_size;
+	if (rxq->scatter)
+		q.flags |= SVNIC_AQ_QCFG_F_SCATTER;
 	ret = svnic_queue_cmd(ad, &q);
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: enabling RX queue %u: %s", ad->hw.name, qid,
@@ -545,12 +710,34 @@ svnic_dev_stop(struct rte_eth_dev *dev)
 	return ret;
 }
 
+/*
+ * One burst function for the port: the scattered one as soon as a queue may
+ * get a packet over several descriptors. It handles single-descriptor
+ * packets too, so queues without SCATTER are served by it as well.
+ */
+static void
+svnic_rx_burst_select(struct rte_eth_dev *dev)
+{
+	bool scatter = false;
+	uint16_t i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL && rxq->scatter)
+			scatter = true;
+	}
+	dev->data->scattered_rx = scatter;
+	dev->rx_pkt_burst = scatter ? svnic_recv_scattered_pkts : svnic_recv_pkts;
+}
+
 static int
 svnic_dev_start(struct rte_eth_dev *dev)
 {
 	uint16_t i;
 	int ret;
 
+	svnic_rx_burst_select(dev);
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
 
@@ -695,21 +882,27 @@ svnic_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *list, uin
 	return ret;
 }
 
+/*
+ * The device drops frames over MTU + 18 (+ 4 a tag) on both sides; a queue
+ * without SCATTER must hold the largest in one buffer (spec "RX descriptor").
+ * Checked whether or not the port runs: a stopped port's queues start with
+ * the same buffers.
+ */
 static int
 svnic_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
-	uint32_t frame = (uint32_t)mtu + SVNIC_ETH_OVERHEAD + RTE_VLAN_HLEN;
+	uint32_t frame = SVNIC_RX_FRAME_LEN(mtu);
 	struct svnic_aq_vport v = ad->vport;
 	uint16_t i;
 
-	/* No scattered RX yet: every posted buffer must hold a whole frame. */
 	for (i = 0; i < dev->data->nb_rx_queues; i++) {
 		struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
 
-		if (rxq != NULL && rxq->buf_size < frame) {
-			SVNIC_DRV_LOG(ERR, "%s: MTU %u needs %u-byte buffers; RX queue %u has %u",
-				      ad->hw.name, mtu, frame, i, rxq->buf_size);
+		if (rxq != NULL && !rxq->scatter && rxq->buf_size < frame) {
+			SVNIC_DRV_LOG(ERR, "%s: MTU %u needs %u-byte buffers; RX queue %u has %u "
+				      "and no RTE_ETH_RX_OFFLOAD_SCATTER", ad->hw.name, mtu, frame,
+				      i, rxq->buf_size);
 			return -EINVAL;
 		}
 	}
@@ -717,15 +910,45 @@ svnic_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 	return svnic_vport_modify(ad, &v);
 }
 
+/*
+ * VLAN filters of the VPort (spec "VLAN_FILTER_ADD"). The device always
+ * filters tagged frames: without filters a VPort receives untagged frames
+ * only, unless it is promiscuous. ethdev lets filters be set only while
+ * RTE_ETH_RX_OFFLOAD_VLAN_FILTER is on, and keeps the set in vlan_filter_conf,
+ * from which a re-created VPort gets them back.
+ */
+static int
+svnic_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vlan_id, int on)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+	int ret;
+
+	if (vlan_id == 0 || vlan_id >= RTE_ETHER_MAX_VLAN_ID) {
+		SVNIC_DRV_LOG(ERR, "%s: VLAN %u: the device filters VLANs 1..%u", ad->hw.name,
+			      vlan_id, RTE_ETHER_MAX_VLAN_ID - 1);
+		return -EINVAL;
+	}
+	ret = svnic_vlan_filter(ad, vlan_id, on != 0);
+	/* adding one that is there, removing one that is not: already done */
+	if ((on && ret == -EEXIST) || (!on && ret == -ENOENT))
+		return 0;
+	if (ret < 0)
+		SVNIC_DRV_LOG(ERR, "%s: VLAN_FILTER_%s %u: %s", ad->hw.name, on ? "ADD" : "DEL",
+			      vlan_id, strerror(-ret));
+	return ret;
+}
+
 static int
 svnic_vlan_offload_set(struct rte_eth_dev *dev, int mask)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
+	uint64_t rxo = dev->data->dev_conf.rxmode.offloads;
 	struct svnic_aq_vport v = ad->vport;
 
+	/* VLAN_FILTER_MASK: filters are applied as they are set; nothing to switch */
 	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
 		return 0;
-	if (dev->data->dev_conf.rxmode.offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
+	if (rxo & RTE_ETH_RX_OFFLOAD_VLAN_STRIP)
 		v.flags |= SVNIC_AQ_VPORT_F_VLAN_STRIP;
 	else
 		v.flags &= (uint16_t)~SVNIC_AQ_VPORT_F_VLAN_STRIP;
@@ -832,9 +1055,117 @@ svnic_stats_reset(struct rte_eth_dev *dev)
 		struct svnic_tx_queue *txq = dev->data->tx_queues[i];
 
 		if (txq != NULL)
-			txq->errors = 0;
+			txq->errors = txq->kicks = 0;
 	}
 	return 0;
+}
+
+/*
+ * The VPort's own counters (GET_STATS), beyond what ethdev's basic and
+ * per-queue stats already name (rx_good_packets, rx_q0_packets, ...).
+ */
+static const struct {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	size_t off;				/* in struct svnic_aq_vport_stats */
+} svnic_xstats_vport[] = {
+#define SVNIC_XSTAT(n, f) { n, offsetof(struct svnic_aq_vport_stats, f) }
+	SVNIC_XSTAT("rx_vport_packets", rx_packets),
+	SVNIC_XSTAT("rx_vport_bytes", rx_bytes),
+	SVNIC_XSTAT("rx_unicast_packets", rx_unicast),
+	SVNIC_XSTAT("rx_multicast_packets", rx_multicast),
+	SVNIC_XSTAT("rx_broadcast_packets", rx_broadcast),
+	SVNIC_XSTAT("rx_dropped_nobuf_packets", rx_dropped_nobuf),
+	SVNIC_XSTAT("rx_dropped_filter_packets", rx_dropped_filter),
+	SVNIC_XSTAT("rx_frame_errors", rx_errors),
+	SVNIC_XSTAT("tx_vport_packets", tx_packets),
+	SVNIC_XSTAT("tx_vport_bytes", tx_bytes),
+	SVNIC_XSTAT("tx_unicast_packets", tx_unicast),
+	SVNIC_XSTAT("tx_multicast_packets", tx_multicast),
+	SVNIC_XSTAT("tx_broadcast_packets", tx_broadcast),
+	SVNIC_XSTAT("tx_dropped_packets", tx_dropped),
+	SVNIC_XSTAT("tx_spoofed_packets", tx_spoofed),
+	SVNIC_XSTAT("tx_frame_errors", tx_errors),
+#undef SVNIC_XSTAT
+};
+
+/* The driver's own: what the queues counted that the device cannot see. */
+enum {
+	SVNIC_XSTAT_RX_NO_EOP,		/* descriptors without EOP on a queue without SCATTER */
+	SVNIC_XSTAT_TX_BAD_PKTS,	/* packets the device could not take, dropped */
+	SVNIC_XSTAT_TX_KICKS,		/* KICKs written to wake a sleeping datapath */
+	SVNIC_XSTAT_DRV_NB
+};
+
+static const char *const svnic_xstats_drv[SVNIC_XSTAT_DRV_NB] = {
+	[SVNIC_XSTAT_RX_NO_EOP] = "rx_no_eop_errors",
+	[SVNIC_XSTAT_TX_BAD_PKTS] = "tx_bad_packets",
+	[SVNIC_XSTAT_TX_KICKS] = "tx_doorbell_kicks",
+};
+
+#define SVNIC_XSTATS_NB	(RTE_DIM(svnic_xstats_vport) + SVNIC_XSTAT_DRV_NB)
+
+static int
+svnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+		       unsigned int size)
+{
+	unsigned int i, n = 0;
+
+	RTE_SET_USED(dev);
+	if (names == NULL || size < SVNIC_XSTATS_NB)
+		return SVNIC_XSTATS_NB;
+	for (i = 0; i < RTE_DIM(svnic_xstats_vport); i++)
+		strlcpy(names[n++].name, svnic_xstats_vport[i].name, sizeof(names[0].name));
+	for (i = 0; i < SVNIC_XSTAT_DRV_NB; i++)
+		strlcpy(names[n++].name, svnic_xstats_drv[i], sizeof(names[0].name));
+	return (int)n;
+}
+
+static int
+svnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+	struct svnic_aq_vport_stats vs;
+	uint64_t drv[SVNIC_XSTAT_DRV_NB] = { 0 };
+	unsigned int i, k = 0;
+	int ret;
+
+	if (xs == NULL || n < SVNIC_XSTATS_NB)
+		return SVNIC_XSTATS_NB;
+	ret = svnic_get_stats(ad, SVNIC_AQ_STATS_VPORT, ad->vport.vport_id, &vs, sizeof(vs));
+	if (ret < 0) {
+		SVNIC_DRV_LOG(ERR, "%s: GET_STATS: %s", ad->hw.name, strerror(-ret));
+		return ret;
+	}
+	for (i = 0; i < RTE_DIM(svnic_xstats_vport); i++) {
+		uint64_t now, base;
+
+		memcpy(&now, (const uint8_t *)&vs + svnic_xstats_vport[i].off, sizeof(now));
+		memcpy(&base, (const uint8_t *)&ad->base + svnic_xstats_vport[i].off,
+		       sizeof(base));
+		xs[k].id = k;
+		xs[k].value = svnic_delta(now, base);
+		k++;
+	}
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL)
+			drv[SVNIC_XSTAT_RX_NO_EOP] += rxq->errors;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct svnic_tx_queue *txq = dev->data->tx_queues[i];
+
+		if (txq != NULL) {
+			drv[SVNIC_XSTAT_TX_BAD_PKTS] += txq->errors;
+			drv[SVNIC_XSTAT_TX_KICKS] += txq->kicks;
+		}
+	}
+	for (i = 0; i < SVNIC_XSTAT_DRV_NB; i++) {
+		xs[k].id = k;
+		xs[k].value = drv[i];
+		k++;
+	}
+	return (int)k;
 }
 
 static int
@@ -859,6 +1190,7 @@ static const struct eth_dev_ops svnic_eth_dev_ops = {
 	.dev_start = svnic_dev_start,
 	.dev_stop = svnic_dev_stop,
 	.dev_close = svnic_dev_close,
+	.dev_reset = svnic_dev_reset,
 	.dev_infos_get = svnic_dev_infos_get,
 	.dev_supported_ptypes_get = svnic_supported_ptypes_get,
 	.link_update = svnic_link_update,
@@ -871,9 +1203,18 @@ static const struct eth_dev_ops svnic_eth_dev_ops = {
 	.mac_addr_remove = svnic_mac_addr_remove,
 	.set_mc_addr_list = svnic_set_mc_addr_list,
 	.mtu_set = svnic_mtu_set,
+	.vlan_filter_set = svnic_vlan_filter_set,
 	.vlan_offload_set = svnic_vlan_offload_set,
+	.reta_update = svnic_reta_update,
+	.reta_query = svnic_reta_query,
+	.rss_hash_update = svnic_rss_hash_update,
+	.rss_hash_conf_get = svnic_rss_hash_conf_get,
 	.stats_get = svnic_stats_get,
 	.stats_reset = svnic_stats_reset,
+	.xstats_get = svnic_xstats_get,
+	.xstats_get_names = svnic_xstats_get_names,
+	/* one baseline for basic and extended counters */
+	.xstats_reset = svnic_stats_reset,
 	.rx_queue_setup = svnic_rx_queue_setup_op,
 	.rx_queue_release = svnic_rx_queue_release,
 	.tx_queue_setup = svnic_tx_queue_setup_op,
@@ -977,7 +1318,77 @@ svnic_ctrl_stop(struct svnic_adapter *ad)
 	pthread_join(ad->ctrl_tid, NULL);
 }
 
-/* --- init, uninit: both transports ---------------------------------------- */
+/* --- init, uninit, reset: both transports ---------------------------------- */
+
+/*
+ * Everything above the transport, on a function fresh from reset: admin and
+ * event queues, IDENTIFY, the MAC table, VPort 0, the RSS shadow, the control
+ * thread. Undone by svnic_dev_teardown().
+ */
+static int
+svnic_dev_bringup(struct svnic_adapter *ad)
+{
+	struct rte_eth_dev *dev = ad->eth_dev;
+	/* after a reset, the old table stays the port's unless this one succeeds */
+	struct rte_ether_addr *old_mac = dev->data->mac_addrs;
+	struct svnic_hw *hw = &ad->hw;
+	int ret;
+
+	ret = svnic_adminq_setup(&ad->aq, hw, hw->name, dev->data->numa_node);
+	if (ret < 0)
+		return ret;
+	ret = svnic_identify(ad);
+	if (ret < 0)
+		goto release_aq;
+	dev->data->mac_addrs = rte_zmalloc("svnic_mac",
+					   RTE_ETHER_ADDR_LEN * ad->id.max_mac_filters, 0);
+	if (dev->data->mac_addrs == NULL) {
+		ret = -ENOMEM;
+		goto release_aq;
+	}
+	memcpy(dev->data->mac_addrs[0].addr_bytes, ad->id.perm_mac, RTE_ETHER_ADDR_LEN);
+	/* A new VPort hashes nothing; the key stays the driver's until configure. */
+	ad->rss_hf = 0;
+	memcpy(ad->rss_key, svnic_rss_key_default, sizeof(ad->rss_key));
+	memset(ad->reta, 0, sizeof(ad->reta));
+	svnic_vport_default(ad, 1, dev->data->mtu);
+	ret = svnic_vport_create(ad, &ad->vport);
+	if (ret < 0)
+		goto free_mac;
+	ret = svnic_ctrl_start(ad);
+	if (ret < 0)
+		goto delete_vport;
+	rte_free(old_mac);
+	return 0;
+delete_vport:
+	svnic_vport_delete(ad);
+free_mac:
+	rte_free(dev->data->mac_addrs);
+release_aq:
+	dev->data->mac_addrs = old_mac;
+	svnic_adminq_release(&ad->aq);
+	return ret;
+}
+
+/* The port is stopped: its queues are disabled, or the device was reset. */
+static void
+svnic_dev_teardown(struct svnic_adapter *ad)
+{
+	struct rte_eth_dev *dev = ad->eth_dev;
+	uint16_t i;
+
+	svnic_ctrl_stop(ad);
+	for (i = 0; i < dev->data->nb_rx_queues; i++)
+		svnic_rx_queue_release(dev, i);
+	for (i = 0; i < dev->data->nb_tx_queues; i++)
+		svnic_tx_queue_release(dev, i);
+	/* Deleting the VPort stops its queues and drops its filters (spec). */
+	svnic_vport_delete(ad);
+	svnic_adminq_release(&ad->aq);
+	rte_free(ad->mc);
+	ad->mc = NULL;
+	ad->nb_mc = 0;
+}
 
 int
 svnic_ethdev_init(struct rte_eth_dev *dev)
@@ -993,26 +1404,9 @@ svnic_ethdev_init(struct rte_eth_dev *dev)
 	ret = svnic_hw_dma_register(hw);
 	if (ret < 0)
 		goto close_hw;
-	ret = svnic_adminq_setup(&ad->aq, hw, hw->name, dev->data->numa_node);
+	ret = svnic_dev_bringup(ad);
 	if (ret < 0)
 		goto close_hw;
-	ret = svnic_identify(ad);
-	if (ret < 0)
-		goto release_aq;
-	dev->data->mac_addrs = rte_zmalloc("svnic_mac",
-					   RTE_ETHER_ADDR_LEN * ad->id.max_mac_filters, 0);
-	if (dev->data->mac_addrs == NULL) {
-		ret = -ENOMEM;
-		goto release_aq;
-	}
-	memcpy(dev->data->mac_addrs[0].addr_bytes, ad->id.perm_mac, RTE_ETHER_ADDR_LEN);
-	svnic_vport_default(ad, 1, dev->data->mtu);
-	ret = svnic_vport_create(ad, &ad->vport);
-	if (ret < 0)
-		goto free_mac;
-	ret = svnic_ctrl_start(ad);
-	if (ret < 0)
-		goto delete_vport;
 	dev->dev_ops = &svnic_eth_dev_ops;
 	dev->rx_pkt_burst = svnic_recv_pkts;
 	dev->tx_pkt_burst = svnic_xmit_pkts;
@@ -1023,13 +1417,6 @@ svnic_ethdev_init(struct rte_eth_dev *dev)
 		       RTE_ETHER_ADDR_BYTES(&dev->data->mac_addrs[0]), ad->id.total_queue_pairs,
 		       hw->total_vfs);
 	return 0;
-delete_vport:
-	svnic_vport_delete(ad);
-free_mac:
-	rte_free(dev->data->mac_addrs);
-	dev->data->mac_addrs = NULL;
-release_aq:
-	svnic_adminq_release(&ad->aq);
 close_hw:
 	svnic_hw_fini(hw);
 	return ret;
@@ -1039,23 +1426,41 @@ int
 svnic_ethdev_uninit(struct rte_eth_dev *dev)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
-	uint16_t i;
 
 	if (ad->hw.ops == NULL)
 		return 0;
-	svnic_ctrl_stop(ad);
-	for (i = 0; i < dev->data->nb_rx_queues; i++)
-		svnic_rx_queue_release(dev, i);
-	for (i = 0; i < dev->data->nb_tx_queues; i++)
-		svnic_tx_queue_release(dev, i);
-	/* Deleting the VPort stops its queues and drops its filters (spec). */
-	svnic_vport_delete(ad);
-	svnic_adminq_release(&ad->aq);
+	svnic_dev_teardown(ad);
 	svnic_hw_fini(&ad->hw);
-	rte_free(ad->mc);
-	ad->mc = NULL;
-	ad->nb_mc = 0;
 	SVNIC_INIT_LOG(INFO, "%s: closed", ad->hw.name);
+	return 0;
+}
+
+/*
+ * rte_eth_dev_reset(): ethdev stopped the port; the function is reset
+ * (spec "Resets": VPorts, queues, filters and RSS go, the DMA map stays) and
+ * brought up as the probe left it. The application configures it again.
+ */
+static int
+svnic_dev_reset(struct rte_eth_dev *dev)
+{
+	struct svnic_adapter *ad = svnic_adapter(dev);
+	int ret;
+
+	svnic_ctrl_stop(ad);
+	/* Quiesce the device before the memory it could reach is freed. */
+	ret = svnic_hw_restart(&ad->hw);
+	ad->vport_created = false;		/* the reset deleted it */
+	svnic_dev_teardown(ad);
+	if (ret == 0)
+		ret = svnic_dev_bringup(ad);
+	if (ret < 0) {
+		SVNIC_INIT_LOG(ERR, "%s: reset failed: %s; close the port", ad->hw.name,
+			       strerror(-ret));
+		return ret;
+	}
+	dev->rx_pkt_burst = svnic_recv_pkts;
+	dev->data->scattered_rx = 0;
+	SVNIC_INIT_LOG(NOTICE, "%s: port %u reset", ad->hw.name, dev->data->port_id);
 	return 0;
 }
 

@@ -34,6 +34,13 @@ struct svnic_adapter {
 	struct svnic_aq_queue_stats rxq_base[RTE_ETHDEV_QUEUE_STAT_CNTRS];
 	struct svnic_aq_queue_stats txq_base[RTE_ETHDEV_QUEUE_STAT_CNTRS];
 	bool stats_stale;			/* VPort (re)created: take a baseline */
+	/*
+	 * RSS as the device has it. RSS_CONFIG cannot be read back, so the
+	 * driver always gives the device a key and a table it knows.
+	 */
+	uint64_t rss_hf;			/* RTE_ETH_RSS_* in effect, 0: off */
+	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
+	uint16_t reta[SVNIC_RSS_TABLE_MAX];	/* RX queue per entry */
 	/* control thread: the event queue */
 	pthread_t ctrl_tid;
 	bool ctrl_running;

@@ -169,6 +169,16 @@ svnic_hw_reset(struct svnic_hw *hw)
 }
 
 int
+svnic_hw_restart(struct svnic_hw *hw)
+{
+	int ret = svnic_hw_reset(hw);
+
+	if (ret == 0)
+		ret = svnic_hw_reg_write(hw, SVNIC_REG_DEV_CTRL, SVNIC_CTRL_DRV_LOAD);
+	return ret;
+}
+
+int
 svnic_hw_init(struct svnic_hw *hw)
 {
 	uint32_t ctrl, res;

@@ -101,6 +101,13 @@ void svnic_hw_fini(struct svnic_hw *hw);
 int svnic_hw_reset(struct svnic_hw *hw);
 
 /**
+ * Reset a function the driver holds and hold it again: svnic_hw_reset(), then
+ * DRV_LOAD, which every reset clears. The DMA map and the mapping of BAR0 stay.
+ * @return 0 or a negative errno.
+ */
+int svnic_hw_restart(struct svnic_hw *hw);
+
+/**
  * Register all of DPDK's memory for DMA, by IOVA, and follow memory that is
  * added or freed later (mem event callback). No-op for a transport without
  * dma_map.

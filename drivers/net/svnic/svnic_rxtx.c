@@ -80,8 +80,8 @@ svnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		     struct rte_mempool *mp, const struct svnic_ring_limits *lim)
 {
 	uint64_t offloads = conf->offloads | dev->data->dev_conf.rxmode.offloads;
-	uint32_t frame = dev->data->mtu + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN +
-			 RTE_VLAN_HLEN;
+	uint32_t frame = SVNIC_RX_FRAME_LEN(dev->data->mtu);
+	bool scatter = (offloads & RTE_ETH_RX_OFFLOAD_SCATTER) != 0;
 	uint32_t room = rte_pktmbuf_data_room_size(mp), buf;
 	uint16_t free_thresh = conf->rx_free_thresh != 0 ? conf->rx_free_thresh :
 			       SVNIC_RX_FREE_THRESH_DEFAULT;
@@ -102,10 +102,11 @@ svnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			      SVNIC_RX_BUF_MIN);
 		return -EINVAL;
 	}
-	if (buf < frame) {
-		SVNIC_DRV_LOG(ERR, "RX queue %u: %u-byte buffers cannot hold frames of MTU %u "
-			      "and scattered RX is not supported yet", qid, buf,
-			      dev->data->mtu);
+	/* Silently chained mbufs would surprise an application that did not ask. */
+	if (buf < frame && !scatter) {
+		SVNIC_DRV_LOG(ERR, "RX queue %u: %u-byte buffers cannot hold frames of MTU %u: "
+			      "enable RTE_ETH_RX_OFFLOAD_SCATTER or use larger mbufs", qid,
+			      buf, dev->data->mtu);
 		return -EINVAL;
 	}
 	if (free_thresh >= nb_desc) {
@@ -139,6 +140,7 @@ svnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	rxq->port_id = dev->data->port_id;
 	rxq->queue_id = qid;
 	rxq->buf_size = (uint16_t)buf;
+	rxq->scatter = scatter;
 	rxq->deferred_start = conf->rx_deferred_start != 0;
 	rxq->offloads = offloads;
 	dev->data->rx_queues[qid] = rxq;
@@ -228,6 +230,12 @@ svnic_rx_queue_drain(struct svnic_rx_queue *rxq)
 		rxq->sw_ring[i] = NULL;
 	}
 	rxq->next = rxq->tail = 0;
+	/* a packet cut short by the stop: its segments are ours, not the ring's */
+	if (rxq->pkt_first != NULL) {
+		rxq->pkt_last->next = NULL;
+		rte_pktmbuf_free(rxq->pkt_first);
+		rxq->pkt_first = rxq->pkt_last = NULL;
+	}
 }
 
 static const uint32_t svnic_ptype_l3[4] = {
@@ -270,12 +278,39 @@ svnic_rx_ol_flags(uint16_t st)
 	return f;
 }
 
+/* What the EOP descriptor says of the whole packet, into its first mbuf. */
+static inline void
+svnic_rx_pkt_meta(const struct svnic_rx_queue *rxq, struct rte_mbuf *m,
+		  const volatile union svnic_rx_desc *rxd, uint16_t st)
+{
+	m->port = rxq->port_id;
+	m->packet_type = svnic_rx_ptype(rxd->wb.ptype);
+	m->ol_flags = svnic_rx_ol_flags(st);
+	if (st & SVNIC_RXD_ST_RSS)
+		m->hash.rss = rxd->wb.rss_hash;
+	if (st & SVNIC_RXD_ST_VLAN)
+		m->vlan_tci = rxd->wb.vlan_tci;
+}
+
+/* After a burst: give the device buffers again once enough slots are empty. */
+static inline void
+svnic_rx_replenish(struct svnic_rx_queue *rxq)
+{
+	uint16_t empty = svnic_rx_empty(rxq);
+
+	if (empty >= rxq->free_thresh && svnic_rx_refill(rxq, empty) > 0) {
+		/* Buffers before the tail that names them (spec "Ordering"). */
+		rte_io_wmb();
+		rte_write32_relaxed(rxq->tail, rxq->tail_db);
+	}
+}
+
 uint16_t
 svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 {
 	struct svnic_rx_queue *rxq = queue;
 	volatile union svnic_rx_desc *ring = rxq->ring;
-	uint16_t idx = rxq->next, mask = rxq->mask, nb_rx = 0, empty;
+	uint16_t idx = rxq->next, mask = rxq->mask, nb_rx = 0;
 
 	while (nb_rx < nb_pkts) {
 		volatile union svnic_rx_desc *rxd = &ring[idx];
@@ -294,7 +329,7 @@ svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 			rte_prefetch0((const void *)(uintptr_t)&ring[(idx + 4) & mask]);
 		rte_prefetch0(rxq->sw_ring[idx]);
 		if (unlikely(!(st & SVNIC_RXD_ST_EOP))) {
-			/* Only a queue with SCATTER gets these; ours has none. */
+			/* Only a queue with SCATTER gets these, and it has its own burst. */
 			SVNIC_RX_LOG(ERR, "port %u RX queue %u: descriptor without EOP",
 				     rxq->port_id, rxq->queue_id);
 			rxq->errors++;
@@ -303,23 +338,60 @@ svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 		}
 		m->data_len = len;
 		m->pkt_len = len;
-		m->port = rxq->port_id;
-		m->packet_type = svnic_rx_ptype(rxd->wb.ptype);
-		m->ol_flags = svnic_rx_ol_flags(st);
-		if (st & SVNIC_RXD_ST_RSS)
-			m->hash.rss = rxd->wb.rss_hash;
-		if (st & SVNIC_RXD_ST_VLAN)
-			m->vlan_tci = rxd->wb.vlan_tci;
+		svnic_rx_pkt_meta(rxq, m, rxd, st);
 		rx_pkts[nb_rx++] = m;
 	}
 	rxq->next = idx;
+	svnic_rx_replenish(rxq);
+	return nb_rx;
+}
 
-	empty = svnic_rx_empty(rxq);
-	if (empty >= rxq->free_thresh && svnic_rx_refill(rxq, empty) > 0) {
-		/* Buffers before the tail that names them (spec "Ordering"). */
-		rte_io_wmb();
-		rte_write32_relaxed(rxq->tail, rxq->tail_db);
+/*
+ * Every descriptor before the EOP holds buf_size bytes (spec "RX
+ * descriptor"); the segments are chained as they come, and a packet whose
+ * EOP is not written yet waits in the queue for the next burst.
+ */
+uint16_t
+svnic_recv_scattered_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
+{
+	struct svnic_rx_queue *rxq = queue;
+	volatile union svnic_rx_desc *ring = rxq->ring;
+	struct rte_mbuf *first = rxq->pkt_first, *last = rxq->pkt_last;
+	uint16_t idx = rxq->next, mask = rxq->mask, nb_rx = 0;
+
+	while (nb_rx < nb_pkts) {
+		volatile union svnic_rx_desc *rxd = &ring[idx];
+		struct rte_mbuf *m;
+		uint16_t st;
+
+		st = __atomic_load_n(&rxd->wb.status, __ATOMIC_ACQUIRE);
+		if (!(st & SVNIC_RXD_ST_DONE))
+			break;
+		m = rxq->sw_ring[idx];
+		m->data_len = rxd->wb.len;
+		idx = (uint16_t)((idx + 1) & mask);
+		if ((idx & 3) == 0)
+			rte_prefetch0((const void *)(uintptr_t)&ring[(idx + 4) & mask]);
+		rte_prefetch0(rxq->sw_ring[idx]);
+		if (first == NULL) {
+			first = m;
+			first->pkt_len = m->data_len;
+		} else {
+			last->next = m;
+			first->nb_segs++;
+			first->pkt_len += m->data_len;
+		}
+		last = m;
+		if (!(st & SVNIC_RXD_ST_EOP))
+			continue;
+		svnic_rx_pkt_meta(rxq, first, rxd, st);
+		rx_pkts[nb_rx++] = first;
+		first = NULL;
 	}
+	rxq->next = idx;
+	rxq->pkt_first = first;
+	rxq->pkt_last = first != NULL ? last : NULL;
+	svnic_rx_replenish(rxq);
 	return nb_rx;
 }
 
@@ -329,7 +401,7 @@ svnic_rxq_info_get(struct rte_eth_dev *dev, uint16_t qid, struct rte_eth_rxq_inf
 	struct svnic_rx_queue *rxq = dev->data->rx_queues[qid];
 
 	qinfo->mp = rxq->mp;
-	qinfo->scattered_rx = 0;
+	qinfo->scattered_rx = rxq->scatter;
 	qinfo->nb_desc = rxq->nb_desc;
 	qinfo->rx_buf_size = rxq->buf_size;
 	qinfo->conf.rx_free_thresh = rxq->free_thresh;
@@ -352,7 +424,9 @@ svnic_supported_ptypes_get(struct rte_eth_dev *dev)
 		RTE_PTYPE_UNKNOWN,
 	};
 
-	return dev->rx_pkt_burst == svnic_recv_pkts ? ptypes : NULL;
+	if (dev->rx_pkt_burst == svnic_recv_pkts || dev->rx_pkt_burst == svnic_recv_scattered_pkts)
+		return ptypes;
+	return NULL;
 }
 
 /* --- TX ------------------------------------------------------------------- */

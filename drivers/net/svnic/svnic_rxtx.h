@@ -25,6 +25,14 @@
 #define SVNIC_RING_SIZE_DEFAULT		512u
 #define SVNIC_TX_FREE_BULK		64u
 
+/*
+ * The most bytes one frame of @p mtu puts in RX buffers: the device takes up
+ * to MTU + 18 (header and FCS) plus a tag it did not strip (spec "RX
+ * descriptor"), a conservative bound since the FCS is not written.
+ */
+#define SVNIC_RX_FRAME_LEN(mtu) \
+	((uint32_t)(mtu) + RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN + RTE_VLAN_HLEN)
+
 /** What the device allows for rings (IDENTIFY). */
 struct svnic_ring_limits {
 	uint16_t ring_size_min;
@@ -44,12 +52,16 @@ struct svnic_rx_queue {
 	uint16_t port_id;
 	uint64_t nombuf;		/* failed buffer allocations */
 	uint64_t errors;		/* descriptors without EOP (no SCATTER) */
+	/* scattered burst: the packet whose EOP has not come yet */
+	struct rte_mbuf *pkt_first;
+	struct rte_mbuf *pkt_last;
 	/* cold */
 	const struct rte_memzone *mz;
 	uint64_t ring_iova;
 	uint16_t nb_desc;
 	uint16_t queue_id;		/* ethdev queue */
 	uint16_t buf_size;		/* what the device may write per buffer */
+	bool scatter;			/* RTE_ETH_RX_OFFLOAD_SCATTER: QUEUE_CONFIG SCATTER */
 	bool deferred_start;
 	bool started;
 	uint64_t offloads;
@@ -111,6 +123,8 @@ void svnic_tx_queue_prepare(struct svnic_tx_queue *txq, volatile uint32_t *tail_
 void svnic_tx_queue_drain(struct svnic_tx_queue *txq);
 
 uint16_t svnic_recv_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
+/** For queues with SCATTER: a packet may span several descriptors and mbufs. */
+uint16_t svnic_recv_scattered_pkts(void *rxq, struct rte_mbuf **rx_pkts, uint16_t nb_pkts);
 uint16_t svnic_xmit_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
 uint16_t svnic_prep_pkts(void *txq, struct rte_mbuf **tx_pkts, uint16_t nb_pkts);
 
