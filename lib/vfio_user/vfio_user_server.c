@@ -841,7 +841,9 @@ vfio_user_srv_dma_msg(struct vfio_user_server *srv, uint64_t iova, uint8_t *buf,
 	if (ret < 0)
 		goto broken;
 	if ((reply.hdr.flags & VFIO_USER_F_ERROR) != 0) {
-		ret = reply.hdr.error_no != 0 ? -(int)reply.hdr.error_no : -EIO;
+		/* the client's errno is untrusted: anything past the errno range is EIO */
+		ret = reply.hdr.error_no != 0 && reply.hdr.error_no < 4096 ?
+		      -(int)reply.hdr.error_no : -EIO;
 		SRV_LOG(srv, WARNING, "client answered %s iova 0x%llx: %s",
 			vfio_user_cmd_name(cmd), (unsigned long long)iova, strerror(-ret));
 		vfio_user_msg_release(&reply);
