@@ -19,6 +19,9 @@ cd "$top"
 all_suites=(style clang unit asan integration fuzz coverage)
 suites=()
 fuzz_seconds=${SVNIC_FUZZ_SECONDS:-20}
+# A fixed seed makes a smoke run replay the same inputs each time (a shorter run
+# is a prefix of a longer one); SVNIC_FUZZ_SEED=0 lets libFuzzer pick one.
+fuzz_seed=${SVNIC_FUZZ_SEED:-1}
 while [ $# -gt 0 ]; do
 	case "$1" in
 	--suite) suites+=("$2"); shift 2 ;;
@@ -159,7 +162,8 @@ for suite in "${suites[@]}"; do
 				seeds=()
 				[ -d "test/fuzz/corpus/$name" ] && seeds=("test/fuzz/corpus/$name")
 				mkdir -p "$corpus" "$out/artifacts"
-				if "$t" -max_total_time="$fuzz_seconds" -timeout=10 -rss_limit_mb=2048 \
+				if "$t" -seed="$fuzz_seed" -max_total_time="$fuzz_seconds" -timeout=10 \
+					-rss_limit_mb=2048 \
 					-artifact_prefix="$out/artifacts/$name-" -print_final_stats=1 \
 					"$corpus" "${seeds[@]}" > "$out/$name.log" 2>&1; then
 					record "fuzz:$name" 1 0 0 "$(grep -o 'stat::number_of_executed_units: [0-9]*' "$out/$name.log" | sed 's/.*: /runs=/')"
