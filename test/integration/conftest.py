@@ -2,6 +2,7 @@
 """Fixtures for the multi-process tests: svnic-emu as a real process, each in a
 directory of its own, always reaped."""
 import os
+import shutil
 import signal
 import subprocess
 import tempfile
@@ -32,8 +33,11 @@ def wait_for(pred, timeout=5.0, what="condition"):
 
 
 class Emu:
+    made = []          # every instance, so the autouse fixture can clean up after it
+
     def __init__(self, args=(), build=None, token=TOKEN):
         self.dir = tempfile.mkdtemp(prefix="svnic-emu-")
+        Emu.made.append(self)
         self.log = open(os.path.join(self.dir, "emu.log"), "w+")
         cmd = [tool("svnic-emu", build), "--dir", self.dir]
         if token:
@@ -68,6 +72,17 @@ class Emu:
                 self.proc.kill()
                 self.proc.wait()
         return self.proc.returncode
+
+
+@pytest.fixture(autouse=True)
+def reap_emulators():
+    """Whatever a test did, its emulators are stopped and their folders go."""
+    yield
+    while Emu.made:
+        e = Emu.made.pop()
+        e.stop()
+        e.log.close()
+        shutil.rmtree(e.dir, ignore_errors=True)
 
 
 @pytest.fixture

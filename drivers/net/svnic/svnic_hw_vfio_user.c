@@ -238,6 +238,13 @@ svnic_vu_connect_hint(int err)
 		return " (not a socket)";
 	case -EBUSY:
 		return " (the device serves another driver)";
+	case -EPERM:
+	case -EACCES:
+		/* the socket answered: it refused us, as a VF socket does without the
+		 * token its PF set; net_svnic is for the PF's own socket */
+		return " (the device refused this client: a VF socket serves only a client "
+		       "with the VF token its PF's driver set; net_svnic drives the PF only, "
+		       "net_svnic_vf a VF)";
 	default:
 		return "";
 	}
