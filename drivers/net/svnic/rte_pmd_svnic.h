@@ -16,8 +16,10 @@
 extern "C" {
 #endif
 
-/** Name of the driver, on the vdev and the PCI bus. */
+/** Name of the driver on the vdev bus (the emulated device's PF socket). */
 #define RTE_PMD_SVNIC_DRIVER_NAME	"net_svnic"
+/** Name of the driver on the PCI bus (a hardware PF bound to vfio-pci). */
+#define RTE_PMD_SVNIC_PCI_DRIVER_NAME	"net_svnic_pci"
 
 /** The device argument naming the PF's vfio-user socket. */
 #define RTE_PMD_SVNIC_VFIO_USER_ARG	"vfio_user"

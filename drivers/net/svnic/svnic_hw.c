@@ -121,8 +121,8 @@ svnic_hw_check_identity(struct svnic_hw *hw)
 		return ret;
 	}
 	if (sig != SVNIC_SIGNATURE) {
-		SVNIC_INIT_LOG(ERR, "%s: BAR0 signature 0x%08x is not svnic's (want 0x%08x, \"SNIC\")",
-			       hw->name, sig, SVNIC_SIGNATURE);
+		SVNIC_INIT_LOG(ERR, "%s: BAR0 signature 0x%08x is not svnic's "
+			       "(want 0x%08x, \"SNIC\")", hw->name, sig, SVNIC_SIGNATURE);
 		return -ENODEV;
 	}
 	if (func & SVNIC_FUNC_IS_VF) {
