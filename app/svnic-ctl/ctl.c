@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "ctl.h"
+#include "ctl_vf.h"
+#include "sriov_mgmt.h"
 #include "vfio_user_proto.h"
 
 struct svnic_ctl_cmd {
@@ -25,6 +27,17 @@ static const struct svnic_ctl_cmd svnic_ctl_cmds[] = {
 		"\t\tthen its vfio-user regions and IRQs. BARs are sized from the\n"
 		"\t\tregion info and by writing all ones to them (and restoring),\n"
 		"\t\tas Linux does; --no-probe never writes config space" },
+	{ "vf", svnic_ctl_cmd_mgmt,
+		"alloc queues N [mac M] [vlan V [qos Q] [proto 802.1Q|802.1ad]] [name S] [numa N]\n"
+		"\t| free N [cascade] | reset N | show [N] [--json]\n"
+		"\t| set N SETTING... (mac M | vlan V [qos Q] [proto P] | spoofchk on|off\n"
+		"\t  | trust on|off | rate [min R] [max R] | state auto|enable|disable\n"
+		"\t  | promisc-allow on|off | allmulti-allow on|off)",
+		"VFs of the PF, as `ip link set DEV vf N ...` (doc/management.rst)" },
+	{ "switch", svnic_ctl_cmd_mgmt, "show [--json]", "the PF's NIC switch: VFs, queues" },
+	{ "pf", svnic_ctl_cmd_mgmt, "show [--json]", "the PF: link, MAC, counters" },
+	{ "-s", svnic_ctl_cmd_mgmt, "PATH [--timeout MS] vf|switch|pf ...",
+		"the PF's management socket (default " SRIOV_MGMT_DEFAULT_PATH ")" },
 	{ "help", svnic_ctl_cmd_help, "", "this text" },
 };
 
