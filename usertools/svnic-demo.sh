@@ -21,7 +21,7 @@ step "set-up and build (usertools/svnic-setup.sh, log in build-setup.log)"
 bash usertools/svnic-setup.sh > build-setup.log 2>&1 || { tail -n 30 build-setup.log; exit 1; }
 echo "built in $top/build"
 
-step "1/2  lib/sriov: a VF's life in the PF driver's core"
+step "1/3  lib/sriov: a VF's life in the PF driver's core"
 build/test/demo/svnic-sriov-demo
 
 step "2/3  the device: svnic-emu, an SR-IOV NIC in software"
