@@ -22,6 +22,7 @@
 #include "svnic_regs.h"
 #include "emu_log.h"
 #include "emu_pci.h"
+#include "svnic_cfg_access.h"
 
 #define EMU_PCI_PCIE(reg)	(SVNIC_EMU_PCI_PCIE_CAP + (reg))
 #define EMU_PCI_MSIX(reg)	(SVNIC_EMU_PCI_MSIX_CAP + (reg))
@@ -892,18 +893,8 @@ static int
 emu_pci_check_access(struct emu_pci *pci, uint32_t off, const void *buf, uint32_t len,
 		     const char *op)
 {
-	const char *why = NULL;
+	const char *why = svnic_cfg_access_refusal(off, buf, len, SVNIC_EMU_PCI_CFG_SIZE);
 
-	if (buf == NULL)
-		why = "no buffer";
-	else if (len == 0)
-		why = "zero length";
-	else if (off >= SVNIC_EMU_PCI_CFG_SIZE || len > SVNIC_EMU_PCI_CFG_SIZE - off)
-		why = "out of range";
-	else if (len == 3)
-		why = "3-byte access";
-	else if (len <= 4 && (off & 3) + len > 4)
-		why = "crosses a dword boundary";
 	if (why == NULL)
 		return 0;
 	pci->stats.refused++;
@@ -944,17 +935,10 @@ emu_pci_write(struct emu_pci *pci, uint32_t off, const void *buf, uint32_t len)
 	pci->stats.writes++;
 	while (done < len) {
 		uint16_t o = (uint16_t)(off + done);
-		uint8_t seg = (uint8_t)(4 - (o & 3));
-		const struct emu_pci_region *r;
-		uint32_t v = 0;
-		uint8_t i;
+		uint8_t seg = svnic_cfg_piece(off, done, len);
+		const struct emu_pci_region *r = emu_pci_find_region(pci, o);
 
-		if (seg > len - done)
-			seg = (uint8_t)(len - done);
-		for (i = 0; i < seg; i++)
-			v |= (uint32_t)p[done + i] << (8 * i);
-		r = emu_pci_find_region(pci, o);
-		r->write(pci, r, o, seg, v);
+		r->write(pci, r, o, seg, svnic_cfg_pack(&p[done], seg));
 		done += seg;
 	}
 	return 0;

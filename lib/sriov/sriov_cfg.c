@@ -21,6 +21,7 @@
 
 #include "svnic_pci.h"
 #include "sriov_cfg.h"
+#include "svnic_cfg_access.h"
 #include "sriov_log.h"
 
 static_assert(SRIOV_CFG_SPACE_SIZE == SVNIC_VF_CFG_SIZE, "config space size");
@@ -561,18 +562,8 @@ static int
 sriov_cfg_check_access(struct sriov_cfg *cfg, uint32_t off, const void *buf, uint32_t len,
 		       const char *op)
 {
-	const char *why = NULL;
+	const char *why = svnic_cfg_access_refusal(off, buf, len, SRIOV_CFG_SPACE_SIZE);
 
-	if (buf == NULL)
-		why = "no buffer";
-	else if (len == 0)
-		why = "zero length";
-	else if (off >= SRIOV_CFG_SPACE_SIZE || len > SRIOV_CFG_SPACE_SIZE - off)
-		why = "out of range";
-	else if (len == 3)
-		why = "3-byte access";
-	else if (len <= 4 && (off & 3) + len > 4)
-		why = "crosses a dword boundary";
 	if (why == NULL)
 		return 0;
 	cfg->stats.refused++;
@@ -597,19 +588,15 @@ sriov_cfg_read(struct sriov_cfg *cfg, uint32_t off, void *buf, uint32_t len)
 	/* Into tmp first: a failed passthrough read leaves buf untouched. */
 	while (done < len) {
 		uint16_t o = (uint16_t)(off + done);
-		uint8_t seg = (uint8_t)(4 - (o & 3));
+		uint8_t seg = svnic_cfg_piece(off, done, len);
 		const struct sriov_cfg_region *r;
 		uint32_t v;
-		uint8_t i;
 
-		if (seg > len - done)
-			seg = (uint8_t)(len - done);
 		r = sriov_cfg_find_region(cfg, o);
 		ret = r->read(cfg, o, seg, &v);
 		if (ret != 0)
 			return ret;
-		for (i = 0; i < seg; i++)
-			tmp[done + i] = (uint8_t)(v >> (8 * i));
+		svnic_cfg_unpack(&tmp[done], seg, v);
 		done += seg;
 	}
 	memcpy(buf, tmp, len);
@@ -632,17 +619,10 @@ sriov_cfg_write(struct sriov_cfg *cfg, uint32_t off, const void *buf, uint32_t l
 	cfg->stats.writes++;
 	while (done < len) {
 		uint16_t o = (uint16_t)(off + done);
-		uint8_t seg = (uint8_t)(4 - (o & 3));
-		const struct sriov_cfg_region *r;
-		uint32_t v = 0;
-		uint8_t i;
+		uint8_t seg = svnic_cfg_piece(off, done, len);
+		const struct sriov_cfg_region *r = sriov_cfg_find_region(cfg, o);
 
-		if (seg > len - done)
-			seg = (uint8_t)(len - done);
-		for (i = 0; i < seg; i++)
-			v |= (uint32_t)p[done + i] << (8 * i);
-		r = sriov_cfg_find_region(cfg, o);
-		r->write(cfg, r, o, seg, v);
+		r->write(cfg, r, o, seg, svnic_cfg_pack(&p[done], seg));
 		done += seg;
 	}
 	return 0;
