@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: BSD-3-Clause */
+#ifndef SVNIC_SRIOV_H
+#define SVNIC_SRIOV_H
+
+/*
+ * The SR-IOV half of the PF driver (seeds 000-003): the NIC switch of
+ * lib/sriov owned by the control thread, and what it takes to make it true
+ * on the device.
+ *
+ *   - virtualization: NumVFs, ARI and VF Enable in the PF's SR-IOV capability,
+ *     the VF token (vfio-user DEVICE_FEATURE) so that the device serves the
+ *     VFs only to this PF;
+ *   - the switch's event callback is the one place the device is programmed
+ *     for a VF: VPORT_CREATE / VPORT_DELETE / VF_RESET follow the state
+ *     changes, whoever caused them (API, management socket, mailbox, guest);
+ *     VPORT_MODIFY and the filters follow property changes;
+ *   - the mailbox service: MBX_MSG event -> MBX_RECV -> the application's
+ *     RTE_ETH_EVENT_VF_MBOX veto -> sriov_mbx_handle() -> MBX_SEND, then the
+ *     actions (queues, filters, RX mode, RSS, MTU, reset, quarantine); notices
+ *     (link, reset, PF going down) queue behind a reply the VF has not taken
+ *     yet (MBX_RX_DONE releases the next);
+ *   - one vfio-user socket per allocated VF for its guest (svnic_vf_port.h)
+ *     when vf_dir is set, and the management socket (svnic_mgmt_srv.h).
+ *
+ * Everything named svnic_sriov_* below runs in the control thread (or while
+ * it is not running); other threads go through svnic_ctrl_call().
+ */
+
+#include <poll.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/un.h>
+
+#include <svnic_adminq.h>
+
+#include "sriov_mgmt.h"
+#include "sriov_switch.h"
+
+struct svnic_adapter;
+
+#define SVNIC_SRIOV_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
+
+/* What the PF's devargs asked for. */
+struct svnic_sriov_args {
+	uint16_t max_vfs;			/* NumVFs at probe; 0: none yet */
+	char vf_dir[SVNIC_SRIOV_PATH_MAX];	/* "": VFs are not served to guests */
+	char mgmt[SVNIC_SRIOV_PATH_MAX];	/* "": SRIOV_MGMT_DEFAULT_PATH; "none" */
+};
+
+/* VPort id of VF n on the device: VPort 0 is the PF's. */
+#define SVNIC_SRIOV_VF_VPORT(vf)	((uint16_t)(1 + (vf)))
+
+/**
+ * Create the switch from IDENTIFY and the SR-IOV capability, set the VF
+ * token, enable args->max_vfs VFs, open the management socket. Called once
+ * the admin queue works, before the control thread starts.
+ * @return 0 or a negative errno (logged); nothing is left on failure.
+ */
+int svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args);
+
+/**
+ * PF_GOING_DOWN to every VF's driver, every guest dropped, every VF freed
+ * (VPorts deleted), VF Enable cleared, sockets removed. After the control
+ * thread stopped.
+ */
+void svnic_sriov_fini(struct svnic_adapter *ad);
+
+/** The PF was reset (rte_eth_dev_reset): the device lost every VPort. */
+void svnic_sriov_pf_reset(struct svnic_adapter *ad);
+
+/* --- control thread hooks (svnic_ctrl.c) --- */
+
+/** Descriptors of the management socket and the guests' sockets. */
+unsigned int svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd,
+				 unsigned int max);
+/** Serve them (after poll(), whatever it returned). */
+void svnic_sriov_handle(struct svnic_adapter *ad);
+/** A device event for the SR-IOV part: MBX_MSG, MBX_RX_DONE, VF_RESET, VF FAULT, LINK. */
+void svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);
+/** Every SVNIC_CTRL_TICK_MS: retries, idle clients. */
+void svnic_sriov_tick(struct svnic_adapter *ad, uint64_t now_ms);
+
+/* --- requests (control thread): the public API and telemetry call these --- */
+
+/** The switch, NULL when the device has no SR-IOV. */
+struct sriov_switch *svnic_sriov_switch(struct svnic_adapter *ad);
+int svnic_sriov_set_num_vfs(struct svnic_adapter *ad, uint16_t num_vfs);
+/** Counters of an allocated VF and whether a guest holds it. */
+int svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id,
+			 struct sriov_mgmt_vf_stats *mst, struct svnic_mbx_stats *dev);
+/** After a VPort property changed in the switch: VPORT_MODIFY, notices. */
+void svnic_sriov_vport_changed(struct svnic_adapter *ad, uint16_t vf_id);
+/** The path VF @p vf_id is served on ("" when vf_dir is not set). */
+const char *svnic_sriov_vf_path(struct svnic_adapter *ad, uint16_t vf_id);
+
+#endif /* SVNIC_SRIOV_H */
