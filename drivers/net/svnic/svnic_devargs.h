@@ -17,18 +17,38 @@
 #define SVNIC_VFIO_USER_ARG	RTE_PMD_SVNIC_VFIO_USER_ARG
 
 /** What RTE_PMD_REGISTER_PARAM_STRING advertises, entries separated by spaces. */
-#define SVNIC_PARAM_STRING	SVNIC_VFIO_USER_ARG "=<path>"
+#define SVNIC_PARAM_STRING	SVNIC_VFIO_USER_ARG "=<path> " \
+				SVNIC_MAX_VFS_ARG "=<0..256> " \
+				SVNIC_VF_DIR_ARG "=<dir> " \
+				SVNIC_MGMT_ARG "=<path>|none"
+
+/** NumVFs to enable at probe; checked against TotalVFs then. */
+#define SVNIC_MAX_VFS_ARG	RTE_PMD_SVNIC_MAX_VFS_ARG
+#define SVNIC_MAX_VFS_MAX	256
+/** Directory of the guests' vf<n>.sock; created 0700 at probe if missing. */
+#define SVNIC_VF_DIR_ARG	RTE_PMD_SVNIC_VF_DIR_ARG
+/** Management socket path, or "none". */
+#define SVNIC_MGMT_ARG		RTE_PMD_SVNIC_MGMT_ARG
+/*
+ * Room vf_dir keeps for "/vf<n>.sock" (n up to 255), so that every VF's
+ * socket path fits a sockaddr_un.
+ */
+#define SVNIC_VF_DIR_SUFFIX_MAX	sizeof("/vf255.sock")
 
 #define SVNIC_DEVARGS_PATH_MAX	sizeof(((struct sockaddr_un *)0)->sun_path)
 
 struct svnic_devargs {
 	char vfio_user[SVNIC_DEVARGS_PATH_MAX];	/**< socket path, NUL-terminated */
+	uint16_t max_vfs;			/**< 0 unless given */
+	bool has_max_vfs;
+	char vf_dir[SVNIC_DEVARGS_PATH_MAX];	/**< "": not given */
+	char mgmt[SVNIC_DEVARGS_PATH_MAX];	/**< "": not given (the default path) */
 };
 
 /**
  * Parse the argument string of device @p name into @p da.
  * @return 0, or -EINVAL with the reason logged (unknown or repeated key,
- *   bad value, missing vfio_user).
+ *   bad value, missing vfio_user). Nothing is created on the file system.
  */
 int svnic_devargs_parse(const char *name, const char *args, struct svnic_devargs *da);
 

@@ -29,9 +29,6 @@ RTE_LOG_REGISTER_SUFFIX(svnic_logtype_driver, driver, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_rx, rx, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_tx, tx, NOTICE);
 
-/* The control thread looks at the event ring (memory, nothing trapped) this often. */
-#define SVNIC_CTRL_POLL_US	10000u
-
 #define SVNIC_ETH_OVERHEAD	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN)
 
 static const struct eth_dev_ops svnic_eth_dev_ops;
@@ -498,7 +495,8 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
 	const struct svnic_aq_identify *id = &ad->id;
-	uint16_t nq = RTE_MIN(id->total_queue_pairs, RTE_MAX_QUEUES_PER_PORT);
+	/* with VFs enabled the PF keeps its share; VF VPorts take the rest */
+	uint16_t nq = RTE_MIN(svnic_sriov_pf_queue_pairs(ad), RTE_MAX_QUEUES_PER_PORT);
 
 	info->max_rx_queues = nq;
 	info->max_tx_queues = nq;
@@ -507,7 +505,7 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->min_mtu = id->min_mtu;
 	info->max_mtu = id->max_mtu;
 	info->max_mac_addrs = id->max_mac_filters;
-	info->max_vfs = ad->hw.total_vfs;
+	info->max_vfs = ad->caps.total_vfs;
 	/* Only what the device says it does (IDENTIFY.offloads), all port-wide. */
 	info->rx_offload_capa = 0;
 	if (id->offloads & SVNIC_CAP_VLAN_STRIP)
@@ -1242,10 +1240,9 @@ svnic_fault_reason(uint32_t r)
 	}
 }
 
-static void
-svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
+void
+svnic_ethdev_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev)
 {
-	struct svnic_adapter *ad = ctx;
 	struct rte_eth_dev *dev = ad->eth_dev;
 
 	switch (ev->event) {
@@ -1254,23 +1251,26 @@ svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
 			      (ev->param0 & SVNIC_LINK_UP) ? "up" : "down", ev->param1);
 		if (svnic_link_update(dev, 0) == 0 && dev->data->dev_conf.intr_conf.lsc)
 			rte_eth_dev_callback_process(dev, RTE_ETH_EVENT_INTR_LSC, NULL);
+		/* the VFs whose link follows the uplink hear it too */
+		svnic_sriov_event(ad, ev);
 		break;
 	case SVNIC_EQ_EV_FAULT:
-		if (ev->func == SVNIC_EQ_FUNC_PF)
+		if (ev->func == SVNIC_EQ_FUNC_PF) {
 			SVNIC_DRV_LOG(ERR, "%s: the device faulted the PF: %s (queue 0x%x, "
 				      "IOVA 0x%" PRIx64 "); its queues are stopped until a reset",
 				      ad->hw.name, svnic_fault_reason(ev->param0), ev->param1,
 				      ev->param2);
-		else
-			SVNIC_DRV_LOG(ERR, "%s: VF %u faulted: %s", ad->hw.name, ev->func,
-				      svnic_fault_reason(ev->param0));
+			break;
+		}
+		SVNIC_DRV_LOG(ERR, "%s: VF %u faulted: %s (queue 0x%x, IOVA 0x%" PRIx64 ")",
+			      ad->hw.name, ev->func, svnic_fault_reason(ev->param0), ev->param1,
+			      ev->param2);
+		svnic_sriov_event(ad, ev);
 		break;
 	case SVNIC_EQ_EV_MBX_MSG:
 	case SVNIC_EQ_EV_MBX_RX_DONE:
 	case SVNIC_EQ_EV_VF_RESET:
-		/* VFs come with the rest of issue 4; nothing can have created one yet. */
-		SVNIC_DRV_LOG(DEBUG, "%s: event 0x%x from VF %u ignored", ad->hw.name,
-			      ev->event, ev->func);
+		svnic_sriov_event(ad, ev);
 		break;
 	default:
 		SVNIC_DRV_LOG(WARNING, "%s: unknown event 0x%x", ad->hw.name, ev->event);
@@ -1278,44 +1278,36 @@ svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
 	}
 }
 
-static void *
-svnic_ctrl_thread(void *arg)
+void
+svnic_ethdev_resync(struct svnic_adapter *ad)
 {
-	struct svnic_adapter *ad = arg;
+	struct svnic_eq_entry link = { .event = SVNIC_EQ_EV_LINK, .func = SVNIC_EQ_FUNC_PF };
+	bool up = false, fd = false;
+	uint32_t mbps = 0;
 
-	while (__atomic_load_n(&ad->ctrl_running, __ATOMIC_ACQUIRE)) {
-		if (svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad) < 0)
-			SVNIC_DRV_LOG(ERR, "%s: event queue: cannot give entries back",
-				      ad->hw.name);
-		rte_delay_us_sleep(SVNIC_CTRL_POLL_US);
+	if (svnic_hw_link_get(&ad->hw, &up, &fd, &mbps) == 0) {
+		link.param0 = up ? SVNIC_LINK_UP : 0;
+		link.param1 = mbps;
+		svnic_ethdev_event(ad, &link);
 	}
-	return NULL;
+	svnic_sriov_resync(ad);
 }
 
-static int
-svnic_ctrl_start(struct svnic_adapter *ad)
-{
-	char name[RTE_MAX_THREAD_NAME_LEN];
-	int ret;
-
-	snprintf(name, sizeof(name), "svnic-ctl-%u", ad->eth_dev->data->port_id);
-	__atomic_store_n(&ad->ctrl_running, true, __ATOMIC_RELEASE);
-	ret = rte_ctrl_thread_create(&ad->ctrl_tid, name, NULL, svnic_ctrl_thread, ad);
-	if (ret != 0) {
-		__atomic_store_n(&ad->ctrl_running, false, __ATOMIC_RELEASE);
-		SVNIC_INIT_LOG(ERR, "%s: cannot start the control thread: %s", ad->hw.name,
-			       strerror(ret));
-		return -ret;
-	}
-	return 0;
-}
-
+/* What rte_pmd_svnic_get_sriov_caps() reports for the PF. */
 static void
-svnic_ctrl_stop(struct svnic_adapter *ad)
+svnic_caps_update(struct svnic_adapter *ad)
 {
-	if (!__atomic_exchange_n(&ad->ctrl_running, false, __ATOMIC_ACQ_REL))
-		return;
-	pthread_join(ad->ctrl_tid, NULL);
+	struct rte_pmd_svnic_sriov_caps *c = &ad->caps;
+	struct sriov_switch *sw = svnic_sriov_switch(ad);
+
+	c->sriov_supported = sw != NULL;
+	c->is_vf = false;
+	c->vf_id = 0;
+	c->total_vfs = sw != NULL ? ad->hw.total_vfs : 0;
+	c->num_vfs = sw != NULL ? sriov_switch_num_vfs(sw) : 0;
+	c->mbx_version = 0;
+	c->vmdq = false;
+	c->rss = (ad->id.offloads & SVNIC_CAP_RSS) != 0;
 }
 
 /* --- init, uninit, reset: both transports ---------------------------------- */
@@ -1326,7 +1318,7 @@ svnic_ctrl_stop(struct svnic_adapter *ad)
  * thread. Undone by svnic_dev_teardown().
  */
 static int
-svnic_dev_bringup(struct svnic_adapter *ad)
+svnic_dev_bringup(struct svnic_adapter *ad, bool first)
 {
 	struct rte_eth_dev *dev = ad->eth_dev;
 	/* after a reset, the old table stays the port's unless this one succeeds */
@@ -1355,11 +1347,22 @@ svnic_dev_bringup(struct svnic_adapter *ad)
 	ret = svnic_vport_create(ad, &ad->vport);
 	if (ret < 0)
 		goto free_mac;
-	ret = svnic_ctrl_start(ad);
+	/* VF state survives a PF reset; the device lost their VPorts */
+	if (first)
+		ret = svnic_sriov_init(ad, &ad->sriov_args);
+	else
+		svnic_sriov_pf_reset(ad);
 	if (ret < 0)
 		goto delete_vport;
+	svnic_caps_update(ad);
+	ret = svnic_ctrl_start(ad);
+	if (ret < 0)
+		goto sriov_fini;
 	rte_free(old_mac);
 	return 0;
+sriov_fini:
+	if (first)
+		svnic_sriov_fini(ad);
 delete_vport:
 	svnic_vport_delete(ad);
 free_mac:
@@ -1370,14 +1373,19 @@ release_aq:
 	return ret;
 }
 
-/* The port is stopped: its queues are disabled, or the device was reset. */
+/*
+ * The port is stopped: its queues are disabled, or the device was reset.
+ * @p last: the port closes, the VFs go too (not on a reset).
+ */
 static void
-svnic_dev_teardown(struct svnic_adapter *ad)
+svnic_dev_teardown(struct svnic_adapter *ad, bool last)
 {
 	struct rte_eth_dev *dev = ad->eth_dev;
 	uint16_t i;
 
 	svnic_ctrl_stop(ad);
+	if (last)
+		svnic_sriov_fini(ad);
 	for (i = 0; i < dev->data->nb_rx_queues; i++)
 		svnic_rx_queue_release(dev, i);
 	for (i = 0; i < dev->data->nb_tx_queues; i++)
@@ -1404,7 +1412,7 @@ svnic_ethdev_init(struct rte_eth_dev *dev)
 	ret = svnic_hw_dma_register(hw);
 	if (ret < 0)
 		goto close_hw;
-	ret = svnic_dev_bringup(ad);
+	ret = svnic_dev_bringup(ad, true);
 	if (ret < 0)
 		goto close_hw;
 	dev->dev_ops = &svnic_eth_dev_ops;
@@ -1429,7 +1437,7 @@ svnic_ethdev_uninit(struct rte_eth_dev *dev)
 
 	if (ad->hw.ops == NULL)
 		return 0;
-	svnic_dev_teardown(ad);
+	svnic_dev_teardown(ad, true);
 	svnic_hw_fini(&ad->hw);
 	SVNIC_INIT_LOG(INFO, "%s: closed", ad->hw.name);
 	return 0;
@@ -1450,9 +1458,9 @@ svnic_dev_reset(struct rte_eth_dev *dev)
 	/* Quiesce the device before the memory it could reach is freed. */
 	ret = svnic_hw_restart(&ad->hw);
 	ad->vport_created = false;		/* the reset deleted it */
-	svnic_dev_teardown(ad);
+	svnic_dev_teardown(ad, false);
 	if (ret == 0)
-		ret = svnic_dev_bringup(ad);
+		ret = svnic_dev_bringup(ad, false);
 	if (ret < 0) {
 		SVNIC_INIT_LOG(ERR, "%s: reset failed: %s; close the port", ad->hw.name,
 			       strerror(-ret));
@@ -1489,6 +1497,9 @@ svnic_vdev_probe(struct rte_vdev_device *vdev)
 	}
 	ad = dev->data->dev_private;
 	strlcpy(ad->hw.name, name, sizeof(ad->hw.name));
+	ad->sriov_args.max_vfs = da.max_vfs;
+	strlcpy(ad->sriov_args.vf_dir, da.vf_dir, sizeof(ad->sriov_args.vf_dir));
+	strlcpy(ad->sriov_args.mgmt, da.mgmt, sizeof(ad->sriov_args.mgmt));
 	ret = svnic_hw_vfio_user_open(&ad->hw, da.vfio_user);
 	if (ret < 0)
 		goto release;

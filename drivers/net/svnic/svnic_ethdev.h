@@ -12,13 +12,27 @@
 
 #include <ethdev_driver.h>
 
+#include "rte_pmd_svnic.h"
 #include "svnic_adminq.h"
+#include "svnic_ctrl.h"
 #include "svnic_hw.h"
 #include "svnic_rxtx.h"
+#include "svnic_sriov.h"
 
 #define SVNIC_PF_VPORT_ID	0	/* the PF's default VPort */
+/* State callbacks of rte_pmd_svnic_vf_state_callback_register() */
+#define SVNIC_VF_STATE_CBS_MAX	8
 
+struct svnic_sriov;
+
+/*
+ * Convention shared with net_svnic_vf: `caps` is the FIRST member of both
+ * drivers' adapters (dev_private), and each driver keeps it up to date, so
+ * that rte_pmd_svnic_get_sriov_caps() answers for a port of either driver
+ * after checking the driver's name, without knowing the other's adapter.
+ */
 struct svnic_adapter {
+	struct rte_pmd_svnic_sriov_caps caps;	/* first: see above */
 	struct svnic_hw hw;
 	struct svnic_adminq aq;
 	struct svnic_aq_identify id;
@@ -41,9 +55,15 @@ struct svnic_adapter {
 	uint64_t rss_hf;			/* RTE_ETH_RSS_* in effect, 0: off */
 	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
 	uint16_t reta[SVNIC_RSS_TABLE_MAX];	/* RX queue per entry */
-	/* control thread: the event queue */
-	pthread_t ctrl_tid;
-	bool ctrl_running;
+	/* the control thread: device events, requests, the SR-IOV sockets */
+	struct svnic_ctrl ctrl;
+	/* SR-IOV (NULL when the device has none); the control thread's */
+	struct svnic_sriov *sriov;
+	struct svnic_sriov_args sriov_args;	/* from the devargs, kept for reset */
+	struct {
+		rte_pmd_svnic_vf_state_cb cb;
+		void *arg;
+	} vf_state_cbs[SVNIC_VF_STATE_CBS_MAX];	/* control thread's */
 };
 
 /**
@@ -56,5 +76,11 @@ int svnic_ethdev_init(struct rte_eth_dev *dev);
 
 /** Undo svnic_ethdev_init() (dev_close). */
 int svnic_ethdev_uninit(struct rte_eth_dev *dev);
+
+/** A device event, in the control thread (svnic_ctrl.c). */
+void svnic_ethdev_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);
+
+/** Events were lost (EQ_OVERFLOW): look at the link and every VF again. */
+void svnic_ethdev_resync(struct svnic_adapter *ad);
 
 #endif /* SVNIC_ETHDEV_H */

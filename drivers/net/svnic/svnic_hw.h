@@ -16,6 +16,7 @@
  */
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 #include <rte_common.h>
@@ -42,6 +43,15 @@ struct svnic_hw_ops {
 	int (*dma_unmap)(struct svnic_hw *hw, uint64_t iova, uint64_t len);
 	/* Bind eventfds to MSI-X vectors [start, start + count); -1 unbinds. */
 	int (*irq_set)(struct svnic_hw *hw, uint32_t start, uint32_t count, const int *fds);
+	/*
+	 * Set the VF token (a UUID) the device asks of every VF's client, as
+	 * vfio-pci's VFIO_DEVICE_FEATURE_PCI_VF_TOKEN. NULL: the PF cannot serve
+	 * its VFs to guests on this transport.
+	 */
+	int (*set_vf_token)(struct svnic_hw *hw, const uint8_t uuid[16]);
+	/* Directory where the device serves vf<n>.sock, NUL-terminated into @p buf.
+	 * NULL when the device has no such sockets. */
+	int (*vf_dir)(struct svnic_hw *hw, char *buf, size_t len);
 	/* Let go of the device; the transport frees its private data. */
 	void (*close)(struct svnic_hw *hw);
 };

@@ -113,6 +113,9 @@ static const struct svnic_hw_ops svnic_pci_ops = {
 	.dma_map = NULL,
 	.dma_unmap = NULL,
 	.irq_set = svnic_pci_irq_set,
+	/* vfio-pci's VF token needs the kernel's VFs bound to vfio-pci: not yet */
+	.set_vf_token = NULL,
+	.vf_dir = NULL,
 	.close = svnic_pci_close,
 };
 

@@ -11,6 +11,7 @@
  */
 #include <errno.h>
 #include <pthread.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -31,6 +32,7 @@ struct svnic_hw_vu {
 	pthread_mutex_t lock;
 	void *map;
 	size_t map_len;
+	char path[108];			/* the PF's socket, for vf_dir */
 };
 
 static struct vfio_user_client *
@@ -182,6 +184,35 @@ svnic_vu_irq_set(struct svnic_hw *hw, uint32_t start, uint32_t count, const int 
 	return ret;
 }
 
+static int
+svnic_vu_set_vf_token(struct svnic_hw *hw, const uint8_t uuid[16])
+{
+	int ret = vfio_user_client_set_vf_token(svnic_vu_lock(hw), uuid);
+
+	svnic_vu_unlock(hw);
+	return ret;
+}
+
+/* svnic-emu serves every function's socket in one directory (doc/vfio-user.rst). */
+static int
+svnic_vu_vf_dir(struct svnic_hw *hw, char *buf, size_t len)
+{
+	const struct svnic_hw_vu *vu = hw->priv;
+	const char *slash = strrchr(vu->path, '/');
+	size_t n;
+
+	if (slash == NULL)
+		return snprintf(buf, len, ".") < (int)len ? 0 : -ENAMETOOLONG;
+	n = (size_t)(slash - vu->path);
+	if (n == 0)
+		n = 1;		/* a socket in "/" */
+	if (n >= len)
+		return -ENAMETOOLONG;
+	memcpy(buf, vu->path, n);
+	buf[n] = '\0';
+	return 0;
+}
+
 static void
 svnic_vu_close(struct svnic_hw *hw)
 {
@@ -207,6 +238,8 @@ static const struct svnic_hw_ops svnic_vu_ops = {
 	.dma_map = svnic_vu_dma_map,
 	.dma_unmap = svnic_vu_dma_unmap,
 	.irq_set = svnic_vu_irq_set,
+	.set_vf_token = svnic_vu_set_vf_token,
+	.vf_dir = svnic_vu_vf_dir,
 	.close = svnic_vu_close,
 };
 
@@ -260,6 +293,11 @@ svnic_hw_vfio_user_open(struct svnic_hw *hw, const char *path)
 	vu = calloc(1, sizeof(*vu));
 	if (vu == NULL)
 		return -ENOMEM;
+	if (strlen(path) >= sizeof(vu->path)) {
+		free(vu);
+		return -ENAMETOOLONG;
+	}
+	strcpy(vu->path, path);
 	pthread_mutex_init(&vu->lock, NULL);
 	vfio_user_log_set_handler(svnic_vu_log, NULL);
 	ret = vfio_user_client_connect(path, &opts, &vu->client);

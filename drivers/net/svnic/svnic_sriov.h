@@ -47,6 +47,13 @@ struct svnic_sriov_args {
 	char mgmt[SVNIC_SRIOV_PATH_MAX];	/* "": SRIOV_MGMT_DEFAULT_PATH; "none" */
 };
 
+/*
+ * Queue pairs the PF keeps for itself while VFs are enabled: device queues
+ * 0..n-1 (or all of them when the device has fewer); VF VPorts take theirs
+ * from the rest. The PF ethdev's max queues are capped to it then.
+ */
+#define SVNIC_SRIOV_PF_QUEUE_PAIRS	4
+
 /* VPort id of VF n on the device: VPort 0 is the PF's. */
 #define SVNIC_SRIOV_VF_VPORT(vf)	((uint16_t)(1 + (vf)))
 
@@ -79,6 +86,8 @@ void svnic_sriov_handle(struct svnic_adapter *ad);
 void svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);
 /** Every SVNIC_CTRL_TICK_MS: retries, idle clients. */
 void svnic_sriov_tick(struct svnic_adapter *ad, uint64_t now_ms);
+/** The event queue overflowed: fetch every VF's pending message, flush outboxes. */
+void svnic_sriov_resync(struct svnic_adapter *ad);
 
 /* --- requests (control thread): the public API and telemetry call these --- */
 
@@ -90,6 +99,11 @@ int svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id,
 			 struct sriov_mgmt_vf_stats *mst, struct svnic_mbx_stats *dev);
 /** After a VPort property changed in the switch: VPORT_MODIFY, notices. */
 void svnic_sriov_vport_changed(struct svnic_adapter *ad, uint16_t vf_id);
+/** Mailbox requests of VF @p vf_id answered so far, and how many were refused. */
+void svnic_sriov_mbx_counters(struct svnic_adapter *ad, uint16_t vf_id, uint64_t *requests,
+			      uint64_t *refused);
+/** Queue pairs the PF may use: all of them, or its share while VFs are enabled. */
+uint16_t svnic_sriov_pf_queue_pairs(struct svnic_adapter *ad);
 /** The path VF @p vf_id is served on ("" when vf_dir is not set). */
 const char *svnic_sriov_vf_path(struct svnic_adapter *ad, uint16_t vf_id);
 
