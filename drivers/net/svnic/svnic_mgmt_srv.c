@@ -300,8 +300,9 @@ svnic_mgmt_accept(struct svnic_mgmt_srv *s, uint64_t now_ms)
 				break;
 		if (i == SVNIC_MGMT_CLIENTS_MAX) {
 			svnic_mgmt_refuse(s, fd, EBUSY, "the PF is busy: it serves "
-					  SVNIC_MGMT_STR(SVNIC_MGMT_CLIENTS_MAX) " management clients at once; "
-					  "try again when one is done", &cr);
+					  SVNIC_MGMT_STR(SVNIC_MGMT_CLIENTS_MAX)
+					  " management clients at once; try again when one is done",
+					  &cr);
 			continue;
 		}
 		c = &s->clients[i];
