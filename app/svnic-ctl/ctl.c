@@ -151,6 +151,9 @@ svnic_ctl_run(int argc, char **argv, FILE *out, FILE *err)
 	}
 	if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0)
 		return svnic_ctl_cmd_help(argc, argv, out, err);
+	/* the management commands' global options, spelled as ctl_vf.h promises */
+	if (strcmp(argv[1], "--socket") == 0 || strcmp(argv[1], "--timeout") == 0)
+		return svnic_ctl_cmd_mgmt(argc, argv, out, err);
 	for (i = 0; i < sizeof(svnic_ctl_cmds) / sizeof(svnic_ctl_cmds[0]); i++)
 		if (strcmp(argv[1], svnic_ctl_cmds[i].name) == 0)
 			return svnic_ctl_cmds[i].run(argc, argv, out, err);

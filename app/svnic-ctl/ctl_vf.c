@@ -202,6 +202,13 @@ svnic_ctl_mgmt_call(const char *path, int timeout_ms, const char *req, size_t re
 		if (ret < 0)
 			goto out_close;
 		n = send(fd, req + sent, req_len - sent, MSG_NOSIGNAL);
+		/*
+		 * A PF that refuses us (busy, another user) answers with one
+		 * error line and closes, maybe before we had sent: that line
+		 * is still ours to read and says more than EPIPE.
+		 */
+		if (n < 0 && (errno == EPIPE || errno == ECONNRESET))
+			break;
 		if (n < 0 && errno != EAGAIN && errno != EINTR) {
 			ret = -errno;
 			goto out_close;
@@ -239,7 +246,7 @@ svnic_ctl_mgmt_call(const char *path, int timeout_ms, const char *req, size_t re
 		if (n < 0) {
 			if (errno == EAGAIN || errno == EINTR)
 				continue;
-			ret = -errno;
+			ret = errno == ECONNRESET ? -EPIPE : -errno;
 			goto out_free;
 		}
 		nl = memchr(buf + got, '\n', (size_t)n);
@@ -273,10 +280,28 @@ ctl_mgmt_transport_error(struct ctl_mgmt *c, int ret)
 			"control thread stuck? look at its log, or raise --timeout\n", c->path,
 			c->timeout_ms);
 		break;
+	case ENOENT:
+		fprintf(c->err, "svnic-ctl: no management socket at %s (%s): is the PF driver "
+			"running with mgmt=%s? (without mgmt= it listens on %s)\n", c->path,
+			strerror(-ret), c->path, SRIOV_MGMT_DEFAULT_PATH);
+		break;
+	case ECONNREFUSED:
+		fprintf(c->err, "svnic-ctl: nobody listens on %s (%s): the PF driver that made "
+			"it has exited; start it again, it replaces the stale socket\n", c->path,
+			strerror(-ret));
+		break;
+	case EAGAIN:
+		fprintf(c->err, "svnic-ctl: the PF at %s is busy: its queue of connections is "
+			"full; try again in a moment\n", c->path);
+		break;
+	case ENOTDIR:
+		fprintf(c->err, "svnic-ctl: no management socket at %s: a part of the path "
+			"is not a directory; check -s\n", c->path);
+		break;
 	case EPIPE:
 	case ECONNRESET:
 		fprintf(c->err, "svnic-ctl: the PF at %s closed the connection without a "
-			"reply: it refuses clients of another user; look at its log\n", c->path);
+			"reply; look at its log\n", c->path);
 		break;
 	case ENAMETOOLONG:
 		fprintf(c->err, "svnic-ctl: socket path too long (%zu bytes, at most %zu): %s\n",

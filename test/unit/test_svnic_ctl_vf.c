@@ -216,9 +216,28 @@ test_usage_refusals(void)
 static void
 test_unreachable_pf(void)
 {
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char cmd[256];
+	int fd;
+
 	expect("-s /nonexistent/svnic/mgmt.sock vf show", SVNIC_CTL_FAIL, NULL,
-	       "cannot reach the PF at /nonexistent/svnic/mgmt.sock: No such file or directory: "
-	       "is the PF driver running with mgmt=/nonexistent/svnic/mgmt.sock?");
+	       "no management socket at /nonexistent/svnic/mgmt.sock (No such file or "
+	       "directory): is the PF driver running with mgmt=/nonexistent/svnic/mgmt.sock? "
+	       "(without mgmt= it listens on /run/svnic/mgmt.sock)");
+	/* a socket file its PF left behind when it died */
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s/stale.sock", srv.dir);
+	fd = socket(AF_UNIX, SOCK_STREAM, 0);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_EQUAL_FATAL(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	close(fd);
+	snprintf(cmd, sizeof(cmd), "-s %s vf show", sa.sun_path);
+	expect(cmd, SVNIC_CTL_FAIL, NULL, "nobody listens on");
+	CU_ASSERT_PTR_NOT_NULL(strstr(err_buf, "start it again"));
+	unlink(sa.sun_path);
+	snprintf(cmd, sizeof(cmd), "--socket %s/x vf show", srv.path);
+	expect(cmd, SVNIC_CTL_FAIL, NULL, "is not a directory");
+	/* the global options in any order, --timeout first too */
+	expect("--timeout 2000 -s PATH switch show", SVNIC_CTL_OK, "4 of 4 VFs enabled", NULL);
 	atomic_store(&srv.mode, SRV_SILENT);
 	expect("-s PATH vf show", SVNIC_CTL_FAIL, NULL, "closed the connection without a reply");
 	atomic_store(&srv.mode, SRV_GARBAGE);
