@@ -32,6 +32,7 @@ sizes=(64 1500)
 peers=(svnic memif vhost)
 far_cpu=0
 near_cpu=1
+control=yes
 
 say() { printf 'svnic-bench: %s\n' "$*"; }
 die() { printf 'svnic-bench: error: %s\n' "$*" >&2; exit 2; }
@@ -47,6 +48,9 @@ usage() {
 	  --hugepages N   2 MiB pages to reserve for the hugepage runs (default 512)
 	  --no-hugepages  only the runs without hugepages
 	  --keep          keep the work directory (every process's log) and say where
+	  --control-only  only the control-plane measurements (VF bring-up, config
+	                  reads, VF reset, mailbox round trips)
+	  --no-control    skip them
 	EOF
 }
 
@@ -59,6 +63,8 @@ while [ $# -gt 0 ]; do
 	--hugepages) hugepages=${2:?}; shift ;;
 	--no-hugepages) use_huge=0 ;;
 	--keep) keep=1 ;;
+	--control-only) control=only ;;
+	--no-control) control=no ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -196,6 +202,43 @@ say "$(nproc) CPUs; one per process: CPU $far_cpu the far end (svnic-emu, testpm
 	"server, testpmd vhost), CPU $near_cpu the measured testpmd (one forwarding lcore)"
 say "testpmd: $testpmd; $rounds round(s), ${warmup} s warm-up, ${window} s window;" \
 	"load average $(cut -d' ' -f1-3 /proc/loadavg)"
+
+# The control plane (issue 5): svnic-bench-ctrl drives the PF through its
+# public API against an emulator with 256 VFs and 1024 queue pairs, and a
+# guest (svnic-guest with net_svnic_vf) times mailbox round trips. No DPDK
+# peer has a control plane to compare with; the figures stand alone.
+control_plane() {
+	local ctrl="$build/test/bench/svnic-bench-ctrl" guest="$build/test/integration/svnic-guest"
+	local vfplugin="$build/drivers/librte_net_svnic_vf.so" d="$work/ctrl" pid
+	if [ ! -x "$ctrl" ] || [ ! -x "$guest" ] || [ ! -f "$vfplugin" ]; then
+		say "control plane skipped: build the tree first (svnic-bench-ctrl, svnic-guest, net_svnic_vf)"
+		return 0
+	fi
+	mkdir -p "$d"
+	"$emu" --dir "$d" --vfs-max 256 --queues 1024 --uplink null > "$work/ctrl-emu.log" 2>&1 &
+	pid=$!
+	echo "$pid" > "$work/pids/ctrl-emu.pid"
+	for _ in $(seq 50); do [ -S "$d/pf.sock" ] && break; sleep 0.1; done
+	say "control plane: svnic-bench-ctrl on CPU $near_cpu, svnic-emu unpinned (256 VFs)"
+	taskset -c "$near_cpu" "$ctrl" --no-huge -m 1024 --file-prefix "$prefix-ctrl" \
+		--lcores "0@$near_cpu" --no-pci \
+		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$d/vfs,mgmt=none" \
+		-- --vf-dir "$d/vfs" --vfs 64,256 \
+		--guest taskset -c "$far_cpu" "$guest" --no-huge -m 256 \
+		--file-prefix "$prefix-guest" --lcores "0@$far_cpu" --no-pci \
+		--vdev "net_svnic_vf0,vfio_user=$d/vfs/vf0.sock" -d "$vfplugin" \
+		-- --mbx-rtt 1000 2> "$work/ctrl.log" |
+		sed -n 's/^mbx_rtt_p50_ns \(.*\)/mailbox rtt p50: \1 ns/p;s/^mbx_rtt_p99_ns \(.*\)/mailbox rtt p99: \1 ns/p;/^vf \|^config \|^pf memory/p' |
+		awk '/ ns$/ { printf "%s %s %.1f us\n", $1, $2 " " $3, $4 / 1000; next } { print }' ||
+		say "control plane failed: see $work/ctrl.log"
+	stop_pid "$pid"
+	wait "$pid" 2> /dev/null || true
+	rm -f "$work/pids/ctrl-emu.pid"
+}
+if [ "$control" != no ]; then
+	control_plane
+	[ "$control" = only ] && exit 0
+fi
 
 # The svnic leg runs only if the PMD probes on svnic-emu; the peers run anyway.
 svnic_error=

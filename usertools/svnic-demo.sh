@@ -9,8 +9,13 @@
 #      svnic-ctl lspci as lspci would read hardware;
 #   3. Debian's dpdk-testpmd running net_svnic on that PF, forwarding traffic
 #      out of the emulated NIC's loopback uplink and back, with the counters of
-#      testpmd and of the device side by side.
-# VFs given to guests come next (the VF driver and operator control).
+#      testpmd and of the device side by side;
+#   4. the whole SR-IOV story: svnic-emu with a tap uplink inside a network
+#      namespace, the PF in dpdk-testpmd serving VFs, two VFs allocated with
+#      svnic-ctl (one on a port VLAN), two guests (dpdk-testpmd with
+#      net_svnic_vf, icmpecho) on them, the kernel pinging each guest through
+#      the tap, the VF table with its counters, and a clean teardown.
+# Step 4 needs root (a network namespace and a tap interface).
 set -euo pipefail
 top=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 cd "$top"
@@ -21,10 +26,10 @@ step "set-up and build (usertools/svnic-setup.sh, log in build-setup.log)"
 bash usertools/svnic-setup.sh > build-setup.log 2>&1 || { tail -n 30 build-setup.log; exit 1; }
 echo "built in $top/build"
 
-step "1/3  lib/sriov: a VF's life in the PF driver's core"
+step "1/4  lib/sriov: a VF's life in the PF driver's core"
 build/test/demo/svnic-sriov-demo
 
-step "2/3  the device: svnic-emu, an SR-IOV NIC in software"
+step "2/4  the device: svnic-emu, an SR-IOV NIC in software"
 dir=$(mktemp -d /tmp/svnic-demo.XXXXXX)
 emu_pid=
 pmd_pid=
@@ -44,7 +49,7 @@ echo "\$ svnic-ctl lspci $dir/pf.sock    (identity and the SR-IOV capability)"
 build/app/svnic-ctl/svnic-ctl lspci "$dir/pf.sock" > "$dir/lspci.txt"
 sed -n '1,2p;/Single Root I\/O Virtualization/,/VF Migration/p' "$dir/lspci.txt"
 
-step "3/3  dpdk-testpmd with net_svnic on the emulated PF"
+step "3/4  dpdk-testpmd with net_svnic on the emulated PF"
 cpu=$(taskset -pc $$ | sed 's/.*: *//;s/[,-].*//')
 cmd=(dpdk-testpmd --no-huge -m 512 --file-prefix "svnic-demo-$$" --lcores "0@$cpu,1@$cpu"
 	--no-pci --vdev "net_svnic0,vfio_user=$dir/pf.sock" -d build/drivers/librte_net_svnic.so
@@ -81,4 +86,102 @@ kill "$emu_pid"
 wait "$emu_pid" 2>/dev/null || true
 emu_pid=
 tail -n 1 "$dir/emu.log"
+
+step "4/4  VFs end to end: two guests on two VFs, pinged by the kernel through a tap"
+if [ "$(id -u)" != 0 ]; then
+	echo "step 4 needs root (a network namespace and a tap interface); run the demo as root"
+	exit 1
+fi
+ns="svnic-demo-$$"
+tap="svdemo$$"
+ctl=(build/app/svnic-ctl/svnic-ctl -s "$dir/mgmt.sock")
+guest_pids=()
+cleanup4() {
+	for p in "${guest_pids[@]}"; do kill -INT "$p" 2>/dev/null && wait "$p" 2>/dev/null; done
+	[ -n "$pmd_pid" ] && kill "$pmd_pid" 2>/dev/null && wait "$pmd_pid" 2>/dev/null
+	[ -n "$emu_pid" ] && kill "$emu_pid" 2>/dev/null && wait "$emu_pid" 2>/dev/null
+	ip netns del "$ns" 2>/dev/null
+	rm -rf "$dir" /var/run/dpdk/svnic-demo-*-$$
+}
+trap cleanup4 EXIT
+rm -f "$dir/pf.sock"
+ip netns add "$ns"
+echo "\$ ip netns exec $ns svnic-emu --dir $dir --vfs-max 8 --queues 64 --uplink tap:$tap"
+ip netns exec "$ns" build/app/svnic-emu/svnic-emu --dir "$dir" --vfs-max 8 --queues 64 \
+	--uplink "tap:$tap" > "$dir/emu4.log" 2>&1 &
+emu_pid=$!
+for _ in $(seq 50); do [ -S "$dir/pf.sock" ] && break; sleep 0.1; done
+[ -S "$dir/pf.sock" ] || { cat "$dir/emu4.log"; exit 1; }
+ip netns exec "$ns" ip link set "$tap" up
+ip netns exec "$ns" ip addr add 192.0.2.1/24 dev "$tap"
+ip netns exec "$ns" ip link add link "$tap" name "$tap.10" type vlan id 10
+ip netns exec "$ns" ip link set "$tap.10" up
+ip netns exec "$ns" ip addr add 198.51.100.1/24 dev "$tap.10"
+echo "the kernel's end of the uplink: $tap 192.0.2.1/24, and $tap.10 (VLAN 10) 198.51.100.1/24"
+
+vdev="net_svnic0,vfio_user=$dir/pf.sock,max_vfs=4,vf_dir=$dir/vfs,mgmt=$dir/mgmt.sock"
+cmd=(dpdk-testpmd --no-huge -m 512 --file-prefix "svnic-demo-pf-$$" --lcores "0@$cpu,1@$cpu"
+	--no-pci --vdev "$vdev" -d build/drivers/librte_net_svnic.so
+	-- -i --nb-ports=1 --total-num-mbufs=8192)
+echo
+echo "\$ ${cmd[*]}"
+rm -f "$dir/in"
+mkfifo "$dir/in"
+stdbuf -oL "${cmd[@]}" < "$dir/in" > "$dir/pf.log" 2>&1 &
+pmd_pid=$!
+exec 3> "$dir/in"
+for _ in $(seq 100); do [ -S "$dir/mgmt.sock" ] && break; sleep 0.1; done
+[ -S "$dir/mgmt.sock" ] || { cat "$dir/pf.log"; exit 1; }
+grep -E 'VFs|max_vfs|SR-IOV' "$dir/pf.log" | head -n 3 | sed 's/^/  /'
+echo
+echo "\$ svnic-ctl -s $dir/mgmt.sock switch show"
+"${ctl[@]}" switch show | sed 's/^/  /'
+echo "\$ svnic-ctl vf alloc queues 1 mac 02:00:00:00:0a:00 name guest0"
+"${ctl[@]}" vf alloc queues 1 mac 02:00:00:00:0a:00 name guest0 | sed 's/^/  /'
+echo "\$ svnic-ctl vf alloc queues 1 mac 02:00:00:00:0a:01 vlan 10 name guest1"
+"${ctl[@]}" vf alloc queues 1 mac 02:00:00:00:0a:01 vlan 10 name guest1 | sed 's/^/  /'
+ls "$dir/vfs" | sed 's/^/  served to guests: /'
+
+gcpu=$(taskset -pc $$ | sed 's/.*: *//;s/.*[,-]//')
+for n in 0 1; do
+	gcmd=(dpdk-testpmd --no-huge -m 256 --file-prefix "svnic-demo-g$n-$$" --lcores "0@$gcpu,1@$gcpu"
+		--no-pci --vdev "net_svnic_vf0,vfio_user=$dir/vfs/vf$n.sock"
+		-d build/drivers/librte_net_svnic_vf.so
+		-- --nb-ports=1 --total-num-mbufs=4096 --forward-mode=icmpecho)
+	echo
+	echo "guest $n: ${gcmd[*]}"
+	rm -f "$dir/g$n.in"
+	mkfifo "$dir/g$n.in"
+	stdbuf -oL "${gcmd[@]}" < "$dir/g$n.in" > "$dir/g$n.log" 2>&1 &
+	guest_pids+=($!)
+	eval "exec $((4 + n))> $dir/g$n.in"
+	for _ in $(seq 100); do grep -q 'Press enter to exit' "$dir/g$n.log" && break; sleep 0.1; done
+	grep -q 'Press enter to exit' "$dir/g$n.log" || { cat "$dir/g$n.log"; exit 1; }
+	grep -E '^Port 0: ' "$dir/g$n.log" | head -n 1 | sed 's/^/  /'
+done
+
+for ip in 192.0.2.10 198.51.100.11; do
+	echo
+	echo "\$ ip netns exec $ns ping -c 3 $ip"
+	ip netns exec "$ns" ping -c 3 -i 0.3 -W 2 "$ip" | sed 's/^/  /'
+	ip netns exec "$ns" ip neigh show "$ip" | sed 's/^/  answered by /'
+done
+
+echo
+echo "\$ svnic-ctl vf show"
+"${ctl[@]}" vf show | sed 's/^/  /'
+
+echo
+echo "teardown: guests, PF, device"
+for n in 0 1; do eval "exec $((4 + n))>&-"; done
+for p in "${guest_pids[@]}"; do wait "$p" 2>/dev/null || true; done
+guest_pids=()
+echo "quit" >&3
+exec 3>&-
+wait "$pmd_pid" || true
+pmd_pid=
+kill "$emu_pid"
+wait "$emu_pid" 2>/dev/null || true
+emu_pid=
+ip netns del "$ns"
 step "done: everything started here was stopped"
