@@ -144,7 +144,10 @@ svnic_tel_add_mac(struct rte_tel_data *d, const char *name, const struct rte_eth
 {
 	char buf[RTE_ETHER_ADDR_FMT_SIZE];
 
-	rte_ether_format_addr(buf, sizeof(buf), mac);
+	/* lower case, as ip link and svnic-ctl print addresses */
+	snprintf(buf, sizeof(buf), "%02x:%02x:%02x:%02x:%02x:%02x", mac->addr_bytes[0],
+		 mac->addr_bytes[1], mac->addr_bytes[2], mac->addr_bytes[3], mac->addr_bytes[4],
+		 mac->addr_bytes[5]);
 	rte_tel_data_add_dict_string(d, name, buf);
 }
 
