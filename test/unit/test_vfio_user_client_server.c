@@ -7,7 +7,6 @@
  * while it handles requests.
  */
 #define _GNU_SOURCE		/* memfd_create */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
