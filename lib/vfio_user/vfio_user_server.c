@@ -54,6 +54,7 @@ struct vfio_user_server {
 	unsigned int q_len;
 
 	struct vfio_user_srv_busy busy[VFIO_USER_SRV_BUSY_SLOTS];
+	uint64_t refused;		/* connections turned away while one was served */
 };
 
 /* What a request handler hands back for the one reply. */
@@ -185,6 +186,12 @@ bool
 vfio_user_server_connected(const struct vfio_user_server *srv)
 {
 	return srv->conn_fd >= 0;
+}
+
+uint64_t
+vfio_user_server_refused(const struct vfio_user_server *srv)
+{
+	return srv->refused;
 }
 
 const struct vfio_user_dma *
@@ -976,6 +983,7 @@ vfio_user_srv_busy_serve(struct vfio_user_server *srv, struct vfio_user_srv_busy
 	}
 	VFIO_USER_LOG(WARNING, "vfio-user server %s: another client refused: busy",
 		srv->path != NULL ? srv->path : "(fd)");
+	srv->refused++;
 	vfio_user_srv_busy_close(b);
 }
 
@@ -999,6 +1007,7 @@ vfio_user_srv_accept(struct vfio_user_server *srv)
 			if (srv->busy[i].fd < 0)
 				break;
 		if (i == VFIO_USER_SRV_BUSY_SLOTS) {
+			srv->refused++;
 			close(fd);
 			continue;
 		}
@@ -1073,8 +1082,10 @@ vfio_user_server_handle(struct vfio_user_server *srv)
 			continue;
 		}
 		vfio_user_srv_busy_serve(srv, &srv->busy[i]);
-		if (srv->busy[i].fd >= 0 && now >= srv->busy[i].deadline)
+		if (srv->busy[i].fd >= 0 && now >= srv->busy[i].deadline) {
+			srv->refused++;
 			vfio_user_srv_busy_close(&srv->busy[i]);
+		}
 	}
 	return 0;
 }

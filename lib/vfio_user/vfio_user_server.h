@@ -141,6 +141,12 @@ int vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms);
 /** True while a client is connected (negotiated or not). */
 bool vfio_user_server_connected(const struct vfio_user_server *srv);
 
+/**
+ * Connections turned away because a client was being served (answered
+ * EBUSY, or closed when no busy slot was free or they sent nothing in time).
+ */
+uint64_t vfio_user_server_refused(const struct vfio_user_server *srv);
+
 /** Drop the current client as if it had disconnected. */
 void vfio_user_server_disconnect(struct vfio_user_server *srv);
 

@@ -10,7 +10,6 @@
  * per input; no fd may survive an input.
  */
 #define _GNU_SOURCE		/* memfd_create */
-#include <dirent.h>
 #include <errno.h>
 #include <stdint.h>
 #include <string.h>
@@ -18,6 +17,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "fuzz_fds.h"
 #include "vfio_user_server.h"
 
 #define FUZZ_BAR0	256u
@@ -173,31 +173,6 @@ static const struct vfio_user_server_ops fuzz_ops = {
 	.reset = fuzz_reset,
 	.check_token = fuzz_check_token,
 };
-
-static int
-fuzz_open_fds(void)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (dir == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
-
-static void
-fuzz_drain(int fd)
-{
-	uint8_t buf[4096];
-
-	while (recv(fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
-		;
-}
 
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

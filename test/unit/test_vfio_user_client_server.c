@@ -7,7 +7,6 @@
  * while it handles requests.
  */
 #define _GNU_SOURCE		/* memfd_create */
-#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
@@ -428,22 +427,6 @@ fx_wait_disconnected(void)
 	return !c;
 }
 
-static int
-open_fds(void)
-{
-	struct dirent *d;
-	DIR *dp = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (dp == NULL)
-		return -1;
-	while ((d = readdir(dp)) != NULL)
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dp);
-	return n;
-}
-
 static struct vfio_user_client *
 client_open(const struct vfio_user_client_opts *o)
 {
@@ -454,18 +437,6 @@ client_open(const struct vfio_user_client_opts *o)
 }
 
 /* ---- raw peers, for what the client library would never send ---- */
-
-static int
-raw_connect(void)
-{
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
-
-	CU_ASSERT_FATAL(fd >= 0);
-	strcpy(sa.sun_path, path);
-	CU_ASSERT_FATAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
-	return fd;
-}
 
 /* Send a request and return 0 or the negative errno of an error reply. */
 static int
@@ -513,25 +484,6 @@ raw_version(int fd)
 	CU_ASSERT_EQUAL_FATAL(raw_call(fd, VFIO_USER_VERSION, &v, sizeof(v), NULL), 0);
 }
 
-/* True when the server closed @p fd within two seconds. */
-static bool
-raw_closed(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLIN };
-	char b[256];
-	unsigned int i;
-
-	for (i = 0; i < 100; i++) {
-		if (poll(&p, 1, 20) == 1) {
-			ssize_t n = read(fd, b, sizeof(b));
-
-			if (n == 0 || (n < 0 && errno == ECONNRESET))
-				return true;
-		}
-	}
-	return false;
-}
-
 /* ---- VERSION and connection handling ---- */
 
 static void
@@ -543,12 +495,12 @@ test_garbage_before_version_dropped(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	CU_ASSERT_EQUAL(write(fd, &h, sizeof(h)), (ssize_t)sizeof(h));
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	/* A well-formed command, but not VERSION: dropped as well. */
-	fd = raw_connect();
+	fd = unit_connect(path);
 	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_GET_INFO, &info, sizeof(info), NULL),
 		-ECONNRESET);
 	close(fd);
@@ -573,9 +525,9 @@ test_version_malformed_json(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_VERSION, &req, sizeof(req), NULL), -EINVAL);
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	CU_ASSERT_TRUE(log_has("malformed VERSION"));
 	c = client_open(NULL);
@@ -592,14 +544,14 @@ test_version_wrong_major_and_twice(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_VERSION, &v, sizeof(v), NULL), -ENOTSUP);
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	CU_ASSERT_TRUE(fx_wait_disconnected());
 
 	/* Minor 0 proposed: the reply may not be above it. */
-	fd = raw_connect();
+	fd = unit_connect(path);
 	v.major = 0;
 	v.minor = 0;
 	CU_ASSERT_EQUAL_FATAL(raw_call(fd, VFIO_USER_VERSION, &v, sizeof(v), &reply), 0);
@@ -626,13 +578,13 @@ test_version_stalled_client(void)
 
 	fx_start_cfg(&cfg);
 	/* Half a header, then silence. */
-	fd = raw_connect();
+	fd = unit_connect(path);
 	CU_ASSERT_EQUAL(write(fd, &h, 8), 8);
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	/* Connected, never a byte: dropped after the timeout too. */
-	fd2 = raw_connect();
-	CU_ASSERT_TRUE(raw_closed(fd2));
+	fd2 = unit_connect(path);
+	CU_ASSERT_TRUE(unit_peer_closed(fd2));
 	close(fd2);
 	c = client_open(NULL);
 	vfio_user_client_close(c);
@@ -1095,8 +1047,8 @@ test_set_irqs_invalid(void)
 	vfio_user_client_close(c);
 	CU_ASSERT_TRUE(fx_wait_disconnected());
 
-	before = open_fds();
-	fd = raw_connect();
+	before = unit_open_fds();
+	fd = unit_connect(path);
 	raw_version(fd);
 	/* Two fds for three vectors; fds with DATA_NONE; two DATA flags. */
 	CU_ASSERT_EQUAL(raw_call_fds(fd, VFIO_USER_DEVICE_SET_IRQS, &s, sizeof(s), 0, efd, 2,
@@ -1116,7 +1068,7 @@ test_set_irqs_invalid(void)
 	close(fd);
 	CU_ASSERT_TRUE(fx_wait_disconnected());
 	/* The refused messages' fds were closed by the server. */
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 	for (i = 0; i < 3; i++)
 		close(efd[i]);
 	fx_stop();
@@ -1198,7 +1150,7 @@ test_unknown_and_unsupported_commands(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	CU_ASSERT_EQUAL(raw_call(fd, 99, junk, sizeof(junk), NULL), -ENOSYS);
 	CU_ASSERT_EQUAL(raw_call(fd, 14, NULL, 0, NULL), -ENOSYS);
@@ -1222,7 +1174,7 @@ test_wrong_argsz_and_short_payloads(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_GET_INFO, &info, sizeof(info), NULL),
 		-EINVAL);
@@ -1263,10 +1215,10 @@ test_fds_on_command_without_fds(void)
 	int efd[2], fd, before;
 
 	fx_start();
-	before = open_fds();
+	before = unit_open_fds();
 	efd[0] = eventfd(0, EFD_CLOEXEC);
 	efd[1] = eventfd(0, EFD_CLOEXEC);
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	CU_ASSERT_EQUAL(raw_call_fds(fd, VFIO_USER_DEVICE_GET_INFO, &info, sizeof(info), 0, efd,
 			2, NULL), -EINVAL);
@@ -1276,7 +1228,7 @@ test_fds_on_command_without_fds(void)
 	close(efd[0]);
 	close(efd[1]);
 	/* Still connected (both ends are ours): the server holds none of the refused fds. */
-	CU_ASSERT_EQUAL(open_fds(), before + 2);
+	CU_ASSERT_EQUAL(unit_open_fds(), before + 2);
 	close(fd);
 	fx_stop();
 }
@@ -1290,7 +1242,7 @@ test_no_reply_and_bad_flags(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	CU_ASSERT_EQUAL(vfio_user_msg_send(fd, &h, NULL, 0, NULL, 0, 1000), 0);
 	/* Its reply, id 0x4242, is the first thing that comes back. */
@@ -1309,7 +1261,7 @@ test_no_reply_and_bad_flags(void)
 	/* A reply nobody asked for ends the session. */
 	h.flags = VFIO_USER_F_TYPE_REPLY;
 	CU_ASSERT_EQUAL(vfio_user_msg_send(fd, &h, NULL, 0, NULL, 0, 1000), 0);
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	fx_stop();
 }
@@ -1322,10 +1274,10 @@ test_oversized_message_drops(void)
 	int fd;
 
 	fx_start();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	CU_ASSERT_EQUAL(write(fd, &h, sizeof(h)), (ssize_t)sizeof(h));
-	CU_ASSERT_TRUE(raw_closed(fd));
+	CU_ASSERT_TRUE(unit_peer_closed(fd));
 	close(fd);
 	CU_ASSERT_TRUE(fx_wait_disconnected());
 	c = client_open(NULL);
@@ -1344,7 +1296,7 @@ test_disconnect_resets_function(void)
 	struct fake_dev d;
 
 	fx_start();
-	before = open_fds();
+	before = unit_open_fds();
 	mfd = memfd_make(0x2000);
 	efd[0] = eventfd(0, EFD_CLOEXEC);
 	efd[1] = eventfd(0, EFD_CLOEXEC);
@@ -1366,7 +1318,7 @@ test_disconnect_resets_function(void)
 	d = dev_now();
 	CU_ASSERT_EQUAL(d.disconnect_calls, 1);
 	CU_ASSERT_EQUAL(d.dma_unmap_calls, 2);
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 	fx_stop();
 }
 
@@ -1381,7 +1333,7 @@ test_fd_count_over_1000_cycles(void)
 	fx_start();
 	mfd = memfd_make(0x1000);
 	efd = eventfd(0, EFD_CLOEXEC);
-	before = open_fds();
+	before = unit_open_fds();
 	for (i = 0; i < 1000; i++) {
 		c = NULL;
 		if (vfio_user_client_connect(path, NULL, &c) != 0 ||
@@ -1399,7 +1351,7 @@ test_fd_count_over_1000_cycles(void)
 			failures++;
 	}
 	CU_ASSERT_EQUAL(failures, 0);
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 	CU_ASSERT_EQUAL(dev_now().disconnect_calls, 1000);
 	CU_ASSERT_EQUAL(dev_now().reset_calls, 1000);
 	close(mfd);
@@ -1602,7 +1554,7 @@ test_device_feature_refused(void)
 	int efd, fd;
 
 	fx_start_feature();
-	fd = raw_connect();
+	fd = unit_connect(path);
 	raw_version(fd);
 	/* Shorter than argsz and flags. */
 	CU_ASSERT_EQUAL(raw_call(fd, VFIO_USER_DEVICE_FEATURE, buf, 4, NULL), -EINVAL);

@@ -5,7 +5,6 @@
  * table. Negative cases first in every suite.
  */
 #define _GNU_SOURCE		/* memfd_create */
-#include <dirent.h>
 #include <errno.h>
 #include <pthread.h>
 #include <stdint.h>
@@ -22,22 +21,6 @@
 #include "vfio_user_msg.h"
 
 static int sp[2];
-
-static int
-open_fds(void)
-{
-	struct dirent *d;
-	DIR *dir = opendir("/proc/self/fd");
-	int n = 0;
-
-	if (dir == NULL)
-		return -1;
-	while ((d = readdir(dir)) != NULL)
-		if (d->d_name[0] != '.')
-			n++;
-	closedir(dir);
-	return n;
-}
 
 static void
 pair_open(void)
@@ -143,7 +126,7 @@ test_recv_too_many_fds_closed(void)
 	struct vfio_user_msg m;
 
 	pair_open();
-	before = open_fds();
+	before = unit_open_fds();
 	for (i = 0; i < (int)(VFIO_USER_MAX_MSG_FDS + 6); i++)
 		fds[i] = eventfd(0, EFD_CLOEXEC);
 	/* Our sender refuses this many, so build the message by hand. */
@@ -169,7 +152,7 @@ test_recv_too_many_fds_closed(void)
 	CU_ASSERT_TRUE(m.fds_dropped);
 	CU_ASSERT_EQUAL(vfio_user_msg_check_request(&m), -EINVAL);
 	vfio_user_msg_release(&m);
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 	pair_close();
 }
 
@@ -196,7 +179,7 @@ test_send_recv_with_fds(void)
 	int efd = eventfd(0, EFD_CLOEXEC), before;
 
 	pair_open();
-	before = open_fds();
+	before = unit_open_fds();
 	CU_ASSERT_EQUAL(vfio_user_msg_send(sp[0], &h, &iov, 1, &efd, 1, 50), 0);
 	CU_ASSERT_EQUAL_FATAL(vfio_user_msg_recv(sp[1], &m, VFIO_USER_MSG_MAX, 50, false), 0);
 	CU_ASSERT_EQUAL(m.hdr.msg_size, sizeof(h) + sizeof(d));
@@ -210,7 +193,7 @@ test_send_recv_with_fds(void)
 	CU_ASSERT_EQUAL(read(efd, &got, sizeof(got)), (ssize_t)sizeof(got));
 	CU_ASSERT_EQUAL(got, 5);
 	vfio_user_msg_release(&m);
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 	pair_close();
 	close(efd);
 }
@@ -420,7 +403,7 @@ test_check_size_mismatch(void)
 static void
 test_check_fds_where_none_allowed(void)
 {
-	int before = open_fds(), efd = eventfd(0, EFD_CLOEXEC);
+	int before = unit_open_fds(), efd = eventfd(0, EFD_CLOEXEC);
 	struct vfio_user_hdr h = hdr_make(VFIO_USER_DEVICE_RESET, 0, 0);
 	struct vfio_user_msg m;
 
@@ -432,7 +415,7 @@ test_check_fds_where_none_allowed(void)
 	CU_ASSERT_EQUAL(vfio_user_msg_check_request(&m), -EINVAL);
 	vfio_user_msg_release(&m);
 	pair_close();
-	CU_ASSERT_EQUAL(open_fds(), before);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
 
 	/* DMA_MAP takes one fd, not two. */
 	msg_make(&m, VFIO_USER_DMA_MAP, 32, 0);

@@ -1,6 +1,12 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+#include <dirent.h>
+#include <errno.h>
+#include <poll.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
 
 #include "sriov_log.h"
 #include "unit.h"
@@ -41,6 +47,53 @@ unit_log_contains(const char *needle)
 	for (i = 0; i < n; i++)
 		if (strstr(unit_log_buf[i], needle) != NULL)
 			return true;
+	return false;
+}
+
+int
+unit_open_fds(void)
+{
+	struct dirent *d;
+	DIR *dp = opendir("/proc/self/fd");
+	int n = 0;
+
+	if (dp == NULL)
+		return -1;
+	while ((d = readdir(dp)) != NULL)
+		if (d->d_name[0] != '.')
+			n++;
+	closedir(dp);
+	return n;
+}
+
+int
+unit_connect(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_FATAL(strlen(path) < sizeof(sa.sun_path));
+	strcpy(sa.sun_path, path);
+	CU_ASSERT_FATAL(connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0);
+	return fd;
+}
+
+bool
+unit_peer_closed(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char b[256];
+	unsigned int i;
+
+	for (i = 0; i < 100; i++) {
+		if (poll(&p, 1, 20) == 1) {
+			ssize_t n = read(fd, b, sizeof(b));
+
+			if (n == 0 || (n < 0 && errno == ECONNRESET))
+				return true;
+		}
+	}
 	return false;
 }
 

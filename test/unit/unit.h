@@ -20,6 +20,13 @@ unsigned int unit_log_lines(void);
 /* True when a captured line contains @p needle. */
 bool unit_log_contains(const char *needle);
 
+/* Descriptors open in this process, to check that a test left none behind. */
+int unit_open_fds(void);
+/* A UNIX stream socket connected to @p path (fatal assertion on failure). */
+int unit_connect(const char *path);
+/* True when the peer closed @p fd within two seconds (what it sent is discarded). */
+bool unit_peer_closed(int fd);
+
 int unit_run(CU_SuiteInfo *suites);
 
 #define UNIT_SUITE(name, tests) { name, NULL, NULL, NULL, NULL, tests }
