@@ -23,6 +23,7 @@
 #include "svnic_ethdev.h"
 #include "svnic_hw_vfio_user.h"
 #include "svnic_logs.h"
+#include "svnic_rss.h"
 
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_driver, driver, NOTICE);
@@ -241,46 +242,6 @@ static const uint8_t svnic_rss_key_default[SVNIC_RSS_KEY_MAX] = {
 	0x96, 0xe4, 0x0f, 0x72, 0xcd, 0x28, 0x8b, 0x41, 0xf6, 0x1d, 0xa9, 0x64, 0x37,
 	0xbe, 0x05, 0x7a, 0xd3, 0x48, 0x9f, 0x26, 0xe1, 0x5c, 0x83, 0x1a, 0xf7, 0x6e,
 };
-
-/* What one SVNIC_RSS_HF_* type hashes, in ethdev's terms (spec "RSS_CONFIG"). */
-static const struct {
-	uint64_t dev;
-	uint64_t eth;
-} svnic_rss_types[] = {
-	{ SVNIC_RSS_HF_IPV4, RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
-			     RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
-	{ SVNIC_RSS_HF_IPV4_TCP, RTE_ETH_RSS_NONFRAG_IPV4_TCP },
-	{ SVNIC_RSS_HF_IPV4_UDP, RTE_ETH_RSS_NONFRAG_IPV4_UDP },
-	{ SVNIC_RSS_HF_IPV6, RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 |
-			     RTE_ETH_RSS_NONFRAG_IPV6_OTHER },
-	{ SVNIC_RSS_HF_IPV6_TCP, RTE_ETH_RSS_NONFRAG_IPV6_TCP },
-	{ SVNIC_RSS_HF_IPV6_UDP, RTE_ETH_RSS_NONFRAG_IPV6_UDP },
-};
-
-static uint64_t
-svnic_rss_hf_to_dev(uint64_t hf)
-{
-	uint64_t d = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
-		if (hf & svnic_rss_types[i].eth)
-			d |= svnic_rss_types[i].dev;
-	return d;
-}
-
-/* Every ethdev hash type the device's types cover (flow_type_rss_offloads). */
-static uint64_t
-svnic_rss_hf_from_dev(uint64_t d)
-{
-	uint64_t hf = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
-		if (d & svnic_rss_types[i].dev)
-			hf |= svnic_rss_types[i].eth;
-	return hf;
-}
 
 static bool
 svnic_rss_supported(const struct svnic_adapter *ad)
