@@ -28,6 +28,7 @@
 
 #include "rte_pmd_svnic.h"
 #include "svnic_devargs.h"
+#include "svnic_ethdev_common.h"
 #include "svnic_hw.h"
 #include "svnic_hw_vfio_user.h"
 #include "svnic_logs.h"
@@ -649,30 +650,13 @@ svnic_vf_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *c
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
 	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	uint16_t i;
+	int ret;
 
 	if (!svnic_vf_rss_supported(ad))
 		return -ENOTSUP;
-	if (reta_size != ad->res.rss_table_size) {
-		SVNIC_DRV_LOG(ERR, "%s: RETA of %u entries; the PF's has %u", ad->hw.name,
-			      reta_size, ad->res.rss_table_size);
-		return -EINVAL;
-	}
 	memcpy(reta, ad->reta, sizeof(reta));
-	for (i = 0; i < reta_size; i++) {
-		const struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
-		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
-
-		if (!(e->mask & (1ull << s)))
-			continue;
-		if (e->reta[s] >= dev->data->nb_rx_queues) {
-			SVNIC_DRV_LOG(ERR, "%s: RETA entry %u names queue %u of %u", ad->hw.name,
-				      i, e->reta[s], dev->data->nb_rx_queues);
-			return -EINVAL;
-		}
-		reta[i] = e->reta[s];
-	}
-	return svnic_vf_rss_push(ad, ad->rss_hf, NULL, reta);
+	ret = svnic_reta_apply(dev, ad->hw.name, conf, reta_size, reta, ad->res.rss_table_size);
+	return ret < 0 ? ret : svnic_vf_rss_push(ad, ad->rss_hf, NULL, reta);
 }
 
 static int
@@ -680,20 +664,10 @@ svnic_vf_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *co
 		    uint16_t reta_size)
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-	uint16_t i;
 
 	if (!svnic_vf_rss_supported(ad))
 		return -ENOTSUP;
-	if (reta_size != ad->res.rss_table_size)
-		return -EINVAL;
-	for (i = 0; i < reta_size; i++) {
-		struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
-		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
-
-		if (e->mask & (1ull << s))
-			e->reta[s] = ad->reta[i];
-	}
-	return 0;
+	return svnic_reta_fill(conf, reta_size, ad->reta, ad->res.rss_table_size);
 }
 
 static int
@@ -767,7 +741,6 @@ svnic_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 
 	info->max_rx_queues = r->num_queue_pairs;
 	info->max_tx_queues = r->num_queue_pairs;
-	info->min_rx_bufsize = SVNIC_RX_BUF_MIN;
 	info->max_rx_pktlen = (uint32_t)r->max_mtu + SVNIC_VF_ETH_OVERHEAD;
 	info->min_mtu = r->min_mtu;
 	info->max_mtu = r->max_mtu;
@@ -786,21 +759,7 @@ svnic_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 		info->flow_type_rss_offloads = svnic_rss_hf_from_dev(r->rss_hash_types);
 	}
 	info->tx_offload_capa = 0;
-	info->rx_desc_lim.nb_min = ad->ring_lim.ring_size_min;
-	info->rx_desc_lim.nb_max = ad->ring_lim.ring_size_max;
-	info->rx_desc_lim.nb_align = ad->ring_lim.ring_size_min;
-	info->tx_desc_lim = info->rx_desc_lim;
-	info->tx_desc_lim.nb_seg_max = SVNIC_TX_SEGS_MAX;
-	info->tx_desc_lim.nb_mtu_seg_max = SVNIC_TX_SEGS_MAX;
-	info->default_rxconf.rx_free_thresh = SVNIC_RX_FREE_THRESH_DEFAULT;
-	info->default_txconf.tx_rs_thresh = SVNIC_TX_RS_THRESH_DEFAULT;
-	info->default_txconf.tx_free_thresh = SVNIC_TX_FREE_THRESH_DEFAULT;
-	info->default_rxportconf.ring_size = SVNIC_RING_SIZE_DEFAULT;
-	info->default_txportconf.ring_size = SVNIC_RING_SIZE_DEFAULT;
-	info->default_rxportconf.nb_queues = 1;
-	info->default_txportconf.nb_queues = 1;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
+	svnic_dev_infos_rings(info, &ad->ring_lim);
 	info->dev_capa = 0;
 	return 0;
 }
@@ -808,24 +767,9 @@ svnic_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 static int
 svnic_vf_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
-	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-	struct rte_eth_link link;
-	bool up, fd;
-	uint32_t mbps;
-
 	RTE_SET_USED(wait_to_complete);
-	memset(&link, 0, sizeof(link));
 	/* LINK_STATUS is the link as this VF sees it (operator's link state included) */
-	if (svnic_hw_link_get(&ad->hw, &up, &fd, &mbps) == 0 && up) {
-		link.link_status = RTE_ETH_LINK_UP;
-		link.link_duplex = fd ? RTE_ETH_LINK_FULL_DUPLEX : RTE_ETH_LINK_HALF_DUPLEX;
-		link.link_speed = mbps != 0 ? mbps : RTE_ETH_SPEED_NUM_UNKNOWN;
-	} else {
-		link.link_status = RTE_ETH_LINK_DOWN;
-		link.link_speed = RTE_ETH_SPEED_NUM_NONE;
-	}
-	link.link_autoneg = RTE_ETH_LINK_FIXED;
-	return rte_eth_linkstatus_set(dev, &link);
+	return svnic_link_update_hw(dev, &svnic_vf_adapter(dev)->hw);
 }
 
 static int
@@ -924,24 +868,15 @@ svnic_vf_vlan_filter_set(struct rte_eth_dev *dev, uint16_t vlan_id, int on)
 			    on ? SVNIC_MBX_OP_ADD_VLAN : SVNIC_MBX_OP_DEL_VLAN, vlan_id));
 }
 
-/* The buffers of a queue without SCATTER must hold the largest frame (as net_svnic). */
 static int
 svnic_vf_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-	uint32_t frame = SVNIC_RX_FRAME_LEN(mtu);
-	uint16_t i;
+	int ret;
 
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL && !rxq->scatter && rxq->buf_size < frame) {
-			SVNIC_DRV_LOG(ERR, "%s: MTU %u needs %u-byte buffers; RX queue %u has %u "
-				      "and no RTE_ETH_RX_OFFLOAD_SCATTER", ad->hw.name, mtu, frame,
-				      i, rxq->buf_size);
-			return -EINVAL;
-		}
-	}
+	ret = svnic_mtu_check_buffers(dev, ad->hw.name, mtu);
+	if (ret < 0)
+		return ret;
 	return SVNIC_VF_MBX(ad, "SET_MTU", svnic_vf_mbx_mtu(&ad->mbx, mtu));
 }
 
@@ -994,24 +929,12 @@ static int
 svnic_vf_stats_reset(struct rte_eth_dev *dev)
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-	uint16_t i;
 	int ret;
 
 	ret = SVNIC_VF_MBX(ad, "GET_STATS", svnic_vf_mbx_stats(&ad->mbx, &ad->stats_base));
 	if (ret < 0)
 		return ret;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL)
-			rxq->nombuf = rxq->errors = 0;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		struct svnic_tx_queue *txq = dev->data->tx_queues[i];
-
-		if (txq != NULL)
-			txq->errors = txq->kicks = 0;
-	}
+	svnic_queue_counters_reset(dev);
 	return 0;
 }
 
