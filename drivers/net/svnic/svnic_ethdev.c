@@ -21,8 +21,10 @@
 #include "rte_pmd_svnic.h"
 #include "svnic_devargs.h"
 #include "svnic_ethdev.h"
+#include "svnic_ethdev_common.h"
 #include "svnic_hw_vfio_user.h"
 #include "svnic_logs.h"
+#include "svnic_rss.h"
 
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_driver, driver, NOTICE);
@@ -239,46 +241,6 @@ static const uint8_t svnic_rss_key_default[SVNIC_RSS_KEY_MAX] = {
 	0xbe, 0x05, 0x7a, 0xd3, 0x48, 0x9f, 0x26, 0xe1, 0x5c, 0x83, 0x1a, 0xf7, 0x6e,
 };
 
-/* What one SVNIC_RSS_HF_* type hashes, in ethdev's terms (spec "RSS_CONFIG"). */
-static const struct {
-	uint64_t dev;
-	uint64_t eth;
-} svnic_rss_types[] = {
-	{ SVNIC_RSS_HF_IPV4, RTE_ETH_RSS_IPV4 | RTE_ETH_RSS_FRAG_IPV4 |
-			     RTE_ETH_RSS_NONFRAG_IPV4_OTHER },
-	{ SVNIC_RSS_HF_IPV4_TCP, RTE_ETH_RSS_NONFRAG_IPV4_TCP },
-	{ SVNIC_RSS_HF_IPV4_UDP, RTE_ETH_RSS_NONFRAG_IPV4_UDP },
-	{ SVNIC_RSS_HF_IPV6, RTE_ETH_RSS_IPV6 | RTE_ETH_RSS_FRAG_IPV6 |
-			     RTE_ETH_RSS_NONFRAG_IPV6_OTHER },
-	{ SVNIC_RSS_HF_IPV6_TCP, RTE_ETH_RSS_NONFRAG_IPV6_TCP },
-	{ SVNIC_RSS_HF_IPV6_UDP, RTE_ETH_RSS_NONFRAG_IPV6_UDP },
-};
-
-static uint64_t
-svnic_rss_hf_to_dev(uint64_t hf)
-{
-	uint64_t d = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
-		if (hf & svnic_rss_types[i].eth)
-			d |= svnic_rss_types[i].dev;
-	return d;
-}
-
-/* Every ethdev hash type the device's types cover (flow_type_rss_offloads). */
-static uint64_t
-svnic_rss_hf_from_dev(uint64_t d)
-{
-	uint64_t hf = 0;
-	unsigned int i;
-
-	for (i = 0; i < RTE_DIM(svnic_rss_types); i++)
-		if (d & svnic_rss_types[i].dev)
-			hf |= svnic_rss_types[i].eth;
-	return hf;
-}
-
 static bool
 svnic_rss_supported(const struct svnic_adapter *ad)
 {
@@ -365,31 +327,13 @@ svnic_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
 	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	uint16_t i;
+	int ret;
 
 	if (!svnic_rss_supported(ad))
 		return -ENOTSUP;
-	if (reta_size != ad->id.rss_table_size) {
-		SVNIC_DRV_LOG(ERR, "%s: RETA of %u entries; the device's has %u", ad->hw.name,
-			      reta_size, ad->id.rss_table_size);
-		return -EINVAL;
-	}
 	memcpy(reta, ad->reta, sizeof(reta));
-	for (i = 0; i < reta_size; i++) {
-		const struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
-		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
-
-		if (!(e->mask & (1ull << s)))
-			continue;
-		/* the device checks against the VPort's queues; we know the RX queues */
-		if (e->reta[s] >= dev->data->nb_rx_queues) {
-			SVNIC_DRV_LOG(ERR, "%s: RETA entry %u names queue %u of %u", ad->hw.name,
-				      i, e->reta[s], dev->data->nb_rx_queues);
-			return -EINVAL;
-		}
-		reta[i] = e->reta[s];
-	}
-	return svnic_rss_push(ad, ad->rss_hf, NULL, reta);
+	ret = svnic_reta_apply(dev, ad->hw.name, conf, reta_size, reta, ad->id.rss_table_size);
+	return ret < 0 ? ret : svnic_rss_push(ad, ad->rss_hf, NULL, reta);
 }
 
 static int
@@ -397,20 +341,10 @@ svnic_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
 		 uint16_t reta_size)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
-	uint16_t i;
 
 	if (!svnic_rss_supported(ad))
 		return -ENOTSUP;
-	if (reta_size != ad->id.rss_table_size)
-		return -EINVAL;
-	for (i = 0; i < reta_size; i++) {
-		struct rte_eth_rss_reta_entry64 *e = &conf[i / RTE_ETH_RETA_GROUP_SIZE];
-		uint16_t s = i % RTE_ETH_RETA_GROUP_SIZE;
-
-		if (e->mask & (1ull << s))
-			e->reta[s] = ad->reta[i];
-	}
-	return 0;
+	return svnic_reta_fill(conf, reta_size, ad->reta, ad->id.rss_table_size);
 }
 
 static int
@@ -500,7 +434,6 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 
 	info->max_rx_queues = nq;
 	info->max_tx_queues = nq;
-	info->min_rx_bufsize = SVNIC_RX_BUF_MIN;
 	info->max_rx_pktlen = (uint32_t)id->max_mtu + SVNIC_ETH_OVERHEAD;
 	info->min_mtu = id->min_mtu;
 	info->max_mtu = id->max_mtu;
@@ -533,23 +466,7 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
 					 RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
 					 RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
-	info->rx_desc_lim.nb_min = id->ring_size_min;
-	info->rx_desc_lim.nb_max = id->ring_size_max;
-	info->rx_desc_lim.nb_align = id->ring_size_min;
-	info->tx_desc_lim.nb_min = id->ring_size_min;
-	info->tx_desc_lim.nb_max = id->ring_size_max;
-	info->tx_desc_lim.nb_align = id->ring_size_min;
-	info->tx_desc_lim.nb_seg_max = SVNIC_TX_SEGS_MAX;
-	info->tx_desc_lim.nb_mtu_seg_max = SVNIC_TX_SEGS_MAX;
-	info->default_rxconf.rx_free_thresh = SVNIC_RX_FREE_THRESH_DEFAULT;
-	info->default_txconf.tx_rs_thresh = SVNIC_TX_RS_THRESH_DEFAULT;
-	info->default_txconf.tx_free_thresh = SVNIC_TX_FREE_THRESH_DEFAULT;
-	info->default_rxportconf.ring_size = SVNIC_RING_SIZE_DEFAULT;
-	info->default_txportconf.ring_size = SVNIC_RING_SIZE_DEFAULT;
-	info->default_rxportconf.nb_queues = 1;
-	info->default_txportconf.nb_queues = 1;
-	info->default_rxportconf.burst_size = 32;
-	info->default_txportconf.burst_size = 32;
+	svnic_dev_infos_rings(info, &ad->ring_lim);
 	info->dev_capa = 0;
 	return 0;
 }
@@ -557,23 +474,8 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 static int
 svnic_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 {
-	struct svnic_adapter *ad = svnic_adapter(dev);
-	struct rte_eth_link link;
-	bool up, fd;
-	uint32_t mbps;
-
 	RTE_SET_USED(wait_to_complete);
-	memset(&link, 0, sizeof(link));
-	if (svnic_hw_link_get(&ad->hw, &up, &fd, &mbps) == 0 && up) {
-		link.link_status = RTE_ETH_LINK_UP;
-		link.link_duplex = fd ? RTE_ETH_LINK_FULL_DUPLEX : RTE_ETH_LINK_HALF_DUPLEX;
-		link.link_speed = mbps != 0 ? mbps : RTE_ETH_SPEED_NUM_UNKNOWN;
-	} else {
-		link.link_status = RTE_ETH_LINK_DOWN;
-		link.link_speed = RTE_ETH_SPEED_NUM_NONE;
-	}
-	link.link_autoneg = RTE_ETH_LINK_FIXED;
-	return rte_eth_linkstatus_set(dev, &link);
+	return svnic_link_update_hw(dev, &svnic_adapter(dev)->hw);
 }
 
 static int
@@ -880,30 +782,16 @@ svnic_set_mc_addr_list(struct rte_eth_dev *dev, struct rte_ether_addr *list, uin
 	return ret;
 }
 
-/*
- * The device drops frames over MTU + 18 (+ 4 a tag) on both sides; a queue
- * without SCATTER must hold the largest in one buffer (spec "RX descriptor").
- * Checked whether or not the port runs: a stopped port's queues start with
- * the same buffers.
- */
 static int
 svnic_mtu_set(struct rte_eth_dev *dev, uint16_t mtu)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
-	uint32_t frame = SVNIC_RX_FRAME_LEN(mtu);
 	struct svnic_aq_vport v = ad->vport;
-	uint16_t i;
+	int ret;
 
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL && !rxq->scatter && rxq->buf_size < frame) {
-			SVNIC_DRV_LOG(ERR, "%s: MTU %u needs %u-byte buffers; RX queue %u has %u "
-				      "and no RTE_ETH_RX_OFFLOAD_SCATTER", ad->hw.name, mtu, frame,
-				      i, rxq->buf_size);
-			return -EINVAL;
-		}
-	}
+	ret = svnic_mtu_check_buffers(dev, ad->hw.name, mtu);
+	if (ret < 0)
+		return ret;
 	v.mtu = mtu;
 	return svnic_vport_modify(ad, &v);
 }
@@ -1037,24 +925,12 @@ svnic_stats_reset(struct rte_eth_dev *dev)
 	struct svnic_adapter *ad = svnic_adapter(dev);
 	uint16_t nb_rx = RTE_MIN(dev->data->nb_rx_queues, RTE_ETHDEV_QUEUE_STAT_CNTRS);
 	uint16_t nb_tx = RTE_MIN(dev->data->nb_tx_queues, RTE_ETHDEV_QUEUE_STAT_CNTRS);
-	uint16_t i;
 	int ret;
 
 	ret = svnic_stats_read(ad, &ad->base, ad->rxq_base, ad->txq_base, nb_rx, nb_tx);
 	if (ret < 0)
 		return ret;
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL)
-			rxq->nombuf = rxq->errors = 0;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		struct svnic_tx_queue *txq = dev->data->tx_queues[i];
-
-		if (txq != NULL)
-			txq->errors = txq->kicks = 0;
-	}
+	svnic_queue_counters_reset(dev);
 	return 0;
 }
 

@@ -84,11 +84,75 @@ svnic_hw_find_sriov(struct svnic_hw *hw)
 	return -ENOENT;
 }
 
+/* The BAR0 identity both functions share: signature, FUNC, spec version. */
+static int
+svnic_hw_read_ident(struct svnic_hw *hw, uint32_t *func)
+{
+	uint32_t sig, ver;
+	int ret;
+
+	ret = svnic_hw_reg_read(hw, SVNIC_REG_SIGNATURE, &sig);
+	if (ret == 0)
+		ret = svnic_hw_reg_read(hw, SVNIC_REG_VERSION, &ver);
+	if (ret == 0)
+		ret = svnic_hw_reg_read(hw, SVNIC_REG_FUNC, func);
+	if (ret < 0) {
+		SVNIC_INIT_LOG(ERR, "%s: cannot read BAR0: %s", hw->name, strerror(-ret));
+		return ret;
+	}
+	if (sig != SVNIC_SIGNATURE) {
+		SVNIC_INIT_LOG(ERR, "%s: BAR0 signature 0x%08x is not svnic's "
+			       "(want 0x%08x, \"SNIC\")", hw->name, sig, SVNIC_SIGNATURE);
+		return -ENODEV;
+	}
+	if ((ver >> 16) != SVNIC_SPEC_VERSION_MAJOR) {
+		SVNIC_INIT_LOG(ERR, "%s: device spec version %u.%u, driver speaks %u.x",
+			       hw->name, ver >> 16, ver & 0xffff, SVNIC_SPEC_VERSION_MAJOR);
+		return -ENOTSUP;
+	}
+	return 0;
+}
+
+/*
+ * net_svnic_vf: a VF shows all-ones ids on the device itself, svnic's VF ids
+ * through the PF's mediation (doc/config-space.rst); FUNC has the last word.
+ */
+static int
+svnic_hw_check_vf_identity(struct svnic_hw *hw, uint16_t vendor, uint16_t device)
+{
+	uint32_t func;
+	int ret;
+
+	if (vendor == SVNIC_PCI_VENDOR_ID && device == SVNIC_PCI_DEVICE_ID_PF) {
+		SVNIC_INIT_LOG(ERR, "%s: this is an svnic PF: net_svnic_vf drives a VF only; "
+			       "use net_svnic for the PF", hw->name);
+		return -ENODEV;
+	}
+	if (!(vendor == SVNIC_PCI_VENDOR_ID && device == SVNIC_PCI_DEVICE_ID_VF) &&
+	    !(vendor == 0xffff && device == 0xffff)) {
+		SVNIC_INIT_LOG(ERR, "%s: not an svnic VF: vendor 0x%04x device 0x%04x "
+			       "(want 0x%04x 0x%04x)", hw->name, vendor, device,
+			       SVNIC_PCI_VENDOR_ID, SVNIC_PCI_DEVICE_ID_VF);
+		return -ENODEV;
+	}
+	ret = svnic_hw_read_ident(hw, &func);
+	if (ret < 0)
+		return ret;
+	if (!(func & SVNIC_FUNC_IS_VF)) {
+		SVNIC_INIT_LOG(ERR, "%s: FUNC says PF: net_svnic_vf drives a VF only; "
+			       "use net_svnic for the PF", hw->name);
+		return -ENODEV;
+	}
+	hw->vf_id = (uint16_t)(func & SVNIC_FUNC_VF_ID_MASK);
+	hw->total_vfs = 0;
+	return 0;
+}
+
 static int
 svnic_hw_check_identity(struct svnic_hw *hw)
 {
 	uint16_t vendor, device;
-	uint32_t func, sig, ver;
+	uint32_t func;
 	int ret;
 
 	ret = svnic_hw_cfg_read16(hw, PCI_VENDOR_ID, &vendor);
@@ -99,6 +163,8 @@ svnic_hw_check_identity(struct svnic_hw *hw)
 			       strerror(-ret));
 		return ret;
 	}
+	if (hw->want_vf)
+		return svnic_hw_check_vf_identity(hw, vendor, device);
 	/* A VF presents all-ones ids (PCIe r4.0 sec. 9.3.4.1.1); FUNC says so too. */
 	if (vendor == 0xffff && device == 0xffff) {
 		SVNIC_INIT_LOG(ERR, "%s: this is a VF (ids read 0xffff): net_svnic drives "
@@ -111,30 +177,14 @@ svnic_hw_check_identity(struct svnic_hw *hw)
 			       SVNIC_PCI_VENDOR_ID, SVNIC_PCI_DEVICE_ID_PF);
 		return -ENODEV;
 	}
-	ret = svnic_hw_reg_read(hw, SVNIC_REG_SIGNATURE, &sig);
-	if (ret == 0)
-		ret = svnic_hw_reg_read(hw, SVNIC_REG_VERSION, &ver);
-	if (ret == 0)
-		ret = svnic_hw_reg_read(hw, SVNIC_REG_FUNC, &func);
-	if (ret < 0) {
-		SVNIC_INIT_LOG(ERR, "%s: cannot read BAR0: %s", hw->name, strerror(-ret));
+	ret = svnic_hw_read_ident(hw, &func);
+	if (ret < 0)
 		return ret;
-	}
-	if (sig != SVNIC_SIGNATURE) {
-		SVNIC_INIT_LOG(ERR, "%s: BAR0 signature 0x%08x is not svnic's "
-			       "(want 0x%08x, \"SNIC\")", hw->name, sig, SVNIC_SIGNATURE);
-		return -ENODEV;
-	}
 	if (func & SVNIC_FUNC_IS_VF) {
 		SVNIC_INIT_LOG(ERR, "%s: FUNC says VF %u: net_svnic drives the PF only; "
 			       "use net_svnic_vf for a VF", hw->name,
 			       func & SVNIC_FUNC_VF_ID_MASK);
 		return -ENODEV;
-	}
-	if ((ver >> 16) != SVNIC_SPEC_VERSION_MAJOR) {
-		SVNIC_INIT_LOG(ERR, "%s: device spec version %u.%u, driver speaks %u.x",
-			       hw->name, ver >> 16, ver & 0xffff, SVNIC_SPEC_VERSION_MAJOR);
-		return -ENOTSUP;
 	}
 	if (svnic_hw_find_sriov(hw) < 0) {
 		SVNIC_INIT_LOG(WARNING, "%s: no SR-IOV capability: no VFs", hw->name);
@@ -182,7 +232,7 @@ svnic_hw_restart(struct svnic_hw *hw)
 int
 svnic_hw_init(struct svnic_hw *hw)
 {
-	uint32_t ctrl, res;
+	uint32_t ctrl, res, need;
 	int ret;
 
 	ret = svnic_hw_check_identity(hw);
@@ -203,7 +253,14 @@ svnic_hw_init(struct svnic_hw *hw)
 		return ret;
 	hw->nb_queue_pairs = (uint16_t)((res & SVNIC_RES_NUM_QP_MASK) >> SVNIC_RES_NUM_QP_SHIFT);
 	hw->nb_vectors = (uint16_t)((res & SVNIC_RES_NUM_VEC_MASK) >> SVNIC_RES_NUM_VEC_SHIFT);
-	if (hw->nb_queue_pairs == 0 || hw->nb_queue_pairs > SVNIC_QP_MAX) {
+	/* A VF has queues only with a VPort (spec "RESOURCES"); the PF attaches one. */
+	if (hw->want_vf && hw->nb_queue_pairs == 0) {
+		SVNIC_INIT_LOG(ERR, "%s: VF %u has no VPort (RESOURCES reports 0 queue pairs): "
+			       "the PF's operator must attach one first", hw->name, hw->vf_id);
+		return -ENOTCONN;
+	}
+	if (hw->nb_queue_pairs == 0 ||
+	    hw->nb_queue_pairs > (hw->want_vf ? SVNIC_VF_QP_MAX : SVNIC_QP_MAX)) {
 		SVNIC_INIT_LOG(ERR, "%s: RESOURCES reports %u queue pairs", hw->name,
 			       hw->nb_queue_pairs);
 		return -EIO;
@@ -211,13 +268,16 @@ svnic_hw_init(struct svnic_hw *hw)
 	ret = hw->ops->bar0_map(hw);
 	if (ret < 0)
 		return ret;
-	/* The datapath stores into these without checks: all of them must be mapped. */
-	if (hw->bar0_lo > SVNIC_REG_NOTIFY_PAGE ||
-	    hw->bar0_hi < SVNIC_PF_DB(hw->nb_queue_pairs)) {
-		SVNIC_INIT_LOG(ERR, "%s: BAR0 [0x%x, 0x%x) mapped; the notify page and %u "
-			       "doorbells need [0x%x, 0x%x)", hw->name, hw->bar0_lo,
-			       hw->bar0_hi, hw->nb_queue_pairs, SVNIC_REG_NOTIFY_PAGE,
-			       SVNIC_PF_DB(hw->nb_queue_pairs));
+	/*
+	 * The datapath stores into these without checks: all of them must be
+	 * mapped, and on a VF the mailbox windows after its doorbell page too.
+	 */
+	need = hw->want_vf ? SVNIC_VF_BAR0_SIZE : SVNIC_PF_DB(hw->nb_queue_pairs);
+	if (hw->bar0_lo > SVNIC_REG_NOTIFY_PAGE || hw->bar0_hi < need) {
+		SVNIC_INIT_LOG(ERR, "%s: BAR0 [0x%x, 0x%x) mapped; the notify page, %u "
+			       "doorbells%s need [0x%x, 0x%x)", hw->name, hw->bar0_lo,
+			       hw->bar0_hi, hw->nb_queue_pairs,
+			       hw->want_vf ? " and the mailbox" : "", SVNIC_REG_NOTIFY_PAGE, need);
 		ret = -ENOTSUP;
 		goto unmap;
 	}
@@ -225,9 +285,14 @@ svnic_hw_init(struct svnic_hw *hw)
 	if (ret < 0)
 		goto unmap;
 	hw->drv_loaded = true;
-	SVNIC_INIT_LOG(INFO, "%s: svnic PF over %s: %u queue pairs, %u vectors, TotalVFs %u",
-		       hw->name, hw->ops->name, hw->nb_queue_pairs, hw->nb_vectors,
-		       hw->total_vfs);
+	if (hw->want_vf)
+		SVNIC_INIT_LOG(INFO, "%s: svnic VF %u over %s: %u queue pairs, %u vectors",
+			       hw->name, hw->vf_id, hw->ops->name, hw->nb_queue_pairs,
+			       hw->nb_vectors);
+	else
+		SVNIC_INIT_LOG(INFO, "%s: svnic PF over %s: %u queue pairs, %u vectors, "
+			       "TotalVFs %u", hw->name, hw->ops->name, hw->nb_queue_pairs,
+			       hw->nb_vectors, hw->total_vfs);
 	return 0;
 unmap:
 	hw->ops->bar0_unmap(hw);

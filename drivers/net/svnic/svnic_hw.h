@@ -71,6 +71,9 @@ struct svnic_hw {
 	uint8_t *bar0;
 	uint32_t bar0_lo;
 	uint32_t bar0_hi;
+	/** Set before svnic_hw_init(): the driver is net_svnic_vf and wants a VF. */
+	bool want_vf;
+	uint16_t vf_id;				/**< FUNC of a VF */
 	uint16_t total_vfs;			/**< SR-IOV capability TotalVFs */
 	uint16_t sriov_cap;			/**< its config-space offset */
 	uint16_t nb_queue_pairs;		/**< RESOURCES */

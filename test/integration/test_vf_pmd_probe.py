@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: BSD-3-Clause
+"""net_svnic_vf, the guest's VF driver, refuses what it must not drive
+(issue 5): the emulator's PF socket, with the hint that net_svnic is the PF's
+driver, and the PF-only device arguments, with the hint that they belong to
+net_svnic. Each time testpmd exits non-zero with no port, and the emulator
+serves the next client as if nothing happened. Traffic through a guest needs
+the PF serving VF sockets: not here. The plugin's PMD info is checked too."""
+import json
+import os
+import shutil
+import signal
+import subprocess
+import uuid
+
+import pytest
+
+from conftest import BUILD, Emu
+import vfio_user_raw as vu
+from test_pmd import find_testpmd, remove_runtime_dir
+
+REG_FUNC, REG_DEV_CTRL, CTRL_DRV_LOAD = 0x008, 0x010, 0x2
+
+
+def vf_plugin():
+    path = os.path.join(BUILD, "drivers", "librte_net_svnic_vf.so")
+    if not os.path.exists(path):
+        pytest.fail("net_svnic_vf is not built at %s" % path)
+    return path
+
+
+def run_guest(vdev):
+    """dpdk-testpmd with @vdev and the VF plugin; it exits by itself when no
+    port was probed. Returns (exit code, output); its session is reaped."""
+    prefix = "svnic-vfprobe-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
+    cpu = min(os.sched_getaffinity(0))
+    cmd = [find_testpmd(), "--no-huge", "-m", "512", "--file-prefix", prefix,
+           "--lcores", "0@%d,1@%d" % (cpu, cpu), "--no-pci", "--vdev", vdev,
+           "-d", vf_plugin(), "--", "--nb-ports=1"]
+    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
+    try:
+        out, _ = proc.communicate(timeout=60)
+    except subprocess.TimeoutExpired:
+        os.killpg(proc.pid, signal.SIGKILL)
+        out, _ = proc.communicate()
+        raise AssertionError("testpmd did not exit:\n%s" % out)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+        remove_runtime_dir(prefix)
+    return proc.returncode, out
+
+
+def assert_refused(code, out, *needles):
+    assert code != 0, out
+    for needle in needles:
+        assert needle in out, "%r not in:\n%s" % (needle, out)
+    assert "net_svnic_vf0: probe failed" in out, out
+    assert "No probed ethernet devices" in out, out
+
+
+def assert_pf_untouched(emu):
+    """The PF serves a new client, unclaimed: the VF driver only looked."""
+    assert emu.alive(), emu.output()
+    c = vu.Client(emu.sock("pf"))
+    try:
+        assert c.reg_read(REG_FUNC) == 0
+        assert not c.reg_read(REG_DEV_CTRL) & CTRL_DRV_LOAD
+    finally:
+        c.close()
+
+
+def test_vf_pmd_refuses_the_pf_socket(emu):
+    code, out = run_guest("net_svnic_vf0,vfio_user=%s" % emu.sock("pf"))
+    assert_refused(code, out, "this is an svnic PF", "net_svnic_vf drives a VF only",
+                   "use net_svnic for the PF")
+    # it connected, read the identity, and let go
+    assert "pf: client gone" in emu.output(), emu.output()
+    assert_pf_untouched(emu)
+
+
+@pytest.mark.parametrize("arg", ["max_vfs=1", "vf_dir=/tmp", "mgmt=none"])
+def test_vf_pmd_refuses_pf_only_devargs(emu, arg):
+    code, out = run_guest("net_svnic_vf0,vfio_user=%s,%s" % (emu.sock("pf"), arg))
+    key = arg.split("=")[0]
+    assert_refused(code, out, 'device argument "%s" belongs to net_svnic' % key,
+                   "net_svnic_vf takes only vfio_user=<path>")
+    # refused before any connection was made
+    assert "client gone" not in emu.output(), emu.output()
+    assert_pf_untouched(emu)
+
+
+@pytest.mark.parametrize("args,needle", [
+    ("vfio_user=%s,foo=1", 'unknown device argument "foo"; valid: vfio_user=<path>'),
+    ("vfio_user=%s,vfio_user=%s", "vfio_user given more than once"),
+    ("", "missing vfio_user=<path>"),
+])
+def test_vf_pmd_refuses_bad_devargs(emu, args, needle):
+    vdev = "net_svnic_vf0"
+    if args:
+        vdev += "," + args.replace("%s", emu.sock("pf"))
+    code, out = run_guest(vdev)
+    assert_refused(code, out, needle)
+    assert "client gone" not in emu.output(), emu.output()
+
+
+def test_dpdk_pmdinfo_lists_the_vf_driver():
+    tool = shutil.which("dpdk-pmdinfo.py")
+    if tool is None:
+        pytest.fail("dpdk-pmdinfo.py not found (Debian's dpdk-dev package)")
+    out = subprocess.run(["/usr/bin/python3", tool, vf_plugin()], capture_output=True,
+                         text=True, timeout=60)
+    assert out.returncode == 0, out.stderr
+    drivers = {d["name"]: d for d in json.loads(out.stdout)}
+    assert list(drivers) == ["net_svnic_vf"], drivers
+    assert drivers["net_svnic_vf"]["params"] == "vfio_user=<path>"
