@@ -290,10 +290,12 @@ sriov_vf_alloc(struct sriov_switch *sw, const struct sriov_vf_params *params,
 			  sw->cfg.switch_id, sw->num_vfs);
 		return -ENOSPC;
 	}
+	vf->params = *params;		/* before the event, as the owner reads them */
 	ret = sriov_vf_apply(sw, vf, SRIOV_VF_EV_ALLOC);
-	if (ret < 0)
+	if (ret < 0) {
+		memset(&vf->params, 0, sizeof(vf->params));
 		return ret;
-	vf->params = *params;
+	}
 	sw->queues_reserved += params->num_queue_pairs;
 	if (vf_id != NULL)
 		*vf_id = vf->vf_id;
@@ -485,14 +487,16 @@ sriov_vport_create(struct sriov_switch *sw, uint16_t vf_id, uint16_t queue_base,
 			  ret == -ENOSPC ? "no free contiguous range" : "outside the VF queues");
 		return ret;
 	}
-	ret = sriov_vf_apply(sw, vf, SRIOV_VF_EV_VPORT_CREATE);
-	if (ret < 0)
-		return ret;
+	/* The VPort is in place before the event: the owner programs the device
+	 * from the event callback, with these very values. */
 	vf->vport.queue_base = queue_base;
 	vf->vport.nb_queues = nb_queues;
 	vf->vport.props = *props;
 	sriov_vf_guest_clear(vf);
-	return 0;
+	ret = sriov_vf_apply(sw, vf, SRIOV_VF_EV_VPORT_CREATE);
+	if (ret < 0)
+		memset(&vf->vport, 0, sizeof(vf->vport));
+	return ret;
 }
 
 int

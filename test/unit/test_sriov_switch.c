@@ -609,6 +609,46 @@ test_event_callback_sees_every_change(void)
 	sriov_switch_destroy(sw);
 }
 
+/* What the owner reads in its callback: it programs the device from it. */
+struct seen_state {
+	uint16_t params_queues;
+	uint16_t vport_queues;
+	uint16_t vport_base;
+};
+
+static void
+record_state(struct sriov_switch *sw, uint16_t vf_id, enum sriov_vf_state from,
+	     enum sriov_vf_state to, enum sriov_vf_event cause, void *ctx)
+{
+	struct seen_state *seen = ctx;
+	const struct sriov_vf *vf = sriov_switch_vf_const(sw, vf_id);
+
+	(void)from;
+	(void)cause;
+	if (to == SRIOV_VF_ALLOCATED)
+		seen->params_queues = vf->params.num_queue_pairs;
+	if (to == SRIOV_VF_ATTACHED) {
+		seen->vport_queues = vf->vport.nb_queues;
+		seen->vport_base = vf->vport.queue_base;
+	}
+}
+
+static void
+test_event_callback_sees_the_new_params_and_vport(void)
+{
+	struct sriov_switch *sw = new_switch(2);
+	struct seen_state seen = { 0 };
+	uint16_t id;
+
+	sriov_switch_set_event_cb(sw, record_state, &seen);
+	id = attach_one(sw, 3);
+	CU_ASSERT_EQUAL(seen.params_queues, 3);
+	CU_ASSERT_EQUAL(seen.vport_queues, 3);
+	CU_ASSERT_EQUAL(seen.vport_base, sriov_switch_vf(sw, id)->vport.queue_base);
+	CU_ASSERT(seen.vport_base >= sriov_switch_get_cfg(sw)->pf_queue_pairs);
+	sriov_switch_destroy(sw);
+}
+
 /* Drive VF 0 of a fresh switch into @p st through the public API. */
 static struct sriov_switch *
 switch_in_state(enum sriov_vf_state st)
@@ -824,6 +864,7 @@ static CU_TestInfo switch_tests[] = {
 	UNIT_TEST(test_reset_clears_guest_keeps_operator),
 	UNIT_TEST(test_quarantine_only_operator_reset),
 	UNIT_TEST(test_event_callback_sees_every_change),
+	UNIT_TEST(test_event_callback_sees_the_new_params_and_vport),
 	UNIT_TEST(test_api_every_state_event_pair),
 	UNIT_TEST(test_lifecycle_cycles_64),
 	UNIT_TEST(test_mac_helper),
