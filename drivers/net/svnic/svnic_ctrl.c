@@ -23,7 +23,8 @@
 /* What wakes the thread: events and their overflow, link changes (spec "INT_CAUSE"). */
 #define SVNIC_CTRL_CAUSES	(SVNIC_INT_EVENT | SVNIC_INT_EQ_OVERFLOW | SVNIC_INT_LINK)
 /* wake, irq, then the SR-IOV part's sockets */
-#define SVNIC_CTRL_POLLFDS_MAX	512
+/* two per VF port (listener, guest) for 256 VFs, the management socket, ours */
+#define SVNIC_CTRL_POLLFDS_MAX	(2 * 256 + 16)
 
 struct svnic_ctrl_req {
 	svnic_ctrl_fn fn;
@@ -103,12 +104,17 @@ svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
  * while we drain raises a new edge instead of being lost behind a stale cause.
  */
 static void
-svnic_ctrl_service(struct svnic_adapter *ad)
+svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
 {
 	struct svnic_ctrl *c = &ad->ctrl;
 	uint32_t cause = 0;
 
-	if (c->irq_fd >= 0 && svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) == 0 &&
+	/*
+	 * INT_CAUSE is a trapped register (a round trip to the device): read it
+	 * only when the vector fired or on the tick. The ring itself is memory
+	 * and costs nothing to look at on every wake-up.
+	 */
+	if (irq && c->irq_fd >= 0 && svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) == 0 &&
 	    (cause & SVNIC_CTRL_CAUSES) != 0)
 		(void)svnic_hw_reg_write(&ad->hw, SVNIC_REG_INT_CAUSE, cause & SVNIC_CTRL_CAUSES);
 	if (svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad) < 0)
@@ -131,7 +137,8 @@ svnic_ctrl_thread(void *arg)
 
 	svnic_ctrl_self = ad;
 	while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
-		unsigned int n = 0, i;
+		unsigned int n = 0, i, first;
+		bool irq;
 		uint64_t now = svnic_ctrl_now_ms();
 		int timeout = now >= next_tick ? 0 : (int)(next_tick - now);
 
@@ -141,6 +148,7 @@ svnic_ctrl_thread(void *arg)
 			pfd[n].fd = c->irq_fd;
 			pfd[n++].events = POLLIN;
 		}
+		first = n;
 		n += svnic_sriov_pollfds(ad, pfd + n, SVNIC_CTRL_POLLFDS_MAX - n);
 		for (i = 0; i < n; i++)
 			pfd[i].revents = 0;
@@ -149,15 +157,17 @@ svnic_ctrl_thread(void *arg)
 		c->wakeups++;
 		if (pfd[0].revents & POLLIN)
 			svnic_ctrl_drain_fd(c->wake_fd);
+		irq = false;
 		if (c->irq_fd >= 0 && (pfd[1].revents & POLLIN)) {
 			svnic_ctrl_drain_fd(c->irq_fd);
 			c->irqs++;
+			irq = true;
 		}
 		svnic_ctrl_run_requests(ad);
-		/* An interrupt is never the only way an event is found: drain every time. */
-		svnic_ctrl_service(ad);
-		svnic_sriov_handle(ad);
 		now = svnic_ctrl_now_ms();
+		/* An interrupt is never the only way an event is found: drain every time. */
+		svnic_ctrl_service(ad, irq || now >= next_tick);
+		svnic_sriov_handle(ad, pfd + first, n - first, now >= next_tick);
 		if (now >= next_tick) {
 			svnic_sriov_tick(ad, now);
 			next_tick = now + SVNIC_CTRL_TICK_MS;

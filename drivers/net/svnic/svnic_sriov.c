@@ -62,6 +62,8 @@ struct svnic_sriov_vf {
 	uint64_t mbx_refused;
 	/* the guest's socket */
 	struct svnic_vf_port *port;
+	unsigned int pfd_first;	/* its descriptors in the last svnic_sriov_pollfds() */
+	unsigned int pfd_n;
 	char path[SVNIC_SRIOV_PATH_MAX];
 };
 
@@ -952,14 +954,21 @@ svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd, unsigned int m
 		return 0;
 	if (s->mgmt != NULL)
 		n += svnic_mgmt_srv_pollfds(s->mgmt, pfd, max);
-	for (i = 0; i < s->total_vfs && n < max; i++)
-		if (s->vfs[i].port != NULL)
-			n += svnic_vf_port_pollfds(s->vfs[i].port, pfd + n, max - n);
+	for (i = 0; i < s->total_vfs; i++) {
+		struct svnic_sriov_vf *d = &s->vfs[i];
+
+		d->pfd_first = n;
+		d->pfd_n = 0;
+		if (d->port != NULL && n < max)
+			d->pfd_n = svnic_vf_port_pollfds(d->port, pfd + n, max - n);
+		n += d->pfd_n;
+	}
 	return n;
 }
 
 void
-svnic_sriov_handle(struct svnic_adapter *ad)
+svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
+		   bool tick)
 {
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	struct timespec ts;
@@ -972,9 +981,19 @@ svnic_sriov_handle(struct svnic_adapter *ad)
 		svnic_mgmt_srv_handle(s->mgmt, (uint64_t)ts.tv_sec * 1000u +
 				      (uint64_t)ts.tv_nsec / 1000000u);
 	}
-	for (i = 0; i < s->total_vfs; i++)
-		if (s->vfs[i].port != NULL && svnic_vf_port_handle(s->vfs[i].port) < 0)
+	for (i = 0; i < s->total_vfs; i++) {
+		struct svnic_sriov_vf *d = &s->vfs[i];
+		bool ready = tick;
+		unsigned int k;
+
+		if (d->port == NULL)
+			continue;
+		/* a port opened since the poll, or past the array, waits for the tick */
+		for (k = d->pfd_first; !ready && k < d->pfd_first + d->pfd_n && k < n; k++)
+			ready = pfd[k].revents != 0;
+		if (ready && svnic_vf_port_handle(d->port) < 0)
 			SVNIC_DRV_LOG(DEBUG, "%s: VF %u: guest socket error", ad->hw.name, i);
+	}
 }
 
 void

@@ -80,8 +80,14 @@ void svnic_sriov_pf_reset(struct svnic_adapter *ad);
 /** Descriptors of the management socket and the guests' sockets. */
 unsigned int svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd,
 				 unsigned int max);
-/** Serve them (after poll(), whatever it returned). */
-void svnic_sriov_handle(struct svnic_adapter *ad);
+/**
+ * Serve them after poll(): @p pfd / @p n are what svnic_sriov_pollfds() filled,
+ * with their revents. A VF port is served when one of its descriptors is ready,
+ * and every one on @p tick (a stalled guest's timeout); with 256 VFs, asking
+ * every port on every wake-up would cost more than the request that woke us.
+ */
+void svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
+			bool tick);
 /** A device event for the SR-IOV part: MBX_MSG, MBX_RX_DONE, VF_RESET, VF FAULT, LINK. */
 void svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);
 /** Every SVNIC_CTRL_TICK_MS: retries, idle clients. */
