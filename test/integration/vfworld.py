@@ -87,6 +87,15 @@ class VfWorld:
     namespace with a tap whose end has HOST_IP (and HOST_VLAN_IP on VLAN 10)."""
 
     def __init__(self, uplink="tap", vfs_max=8, queues=64, max_vfs=4, pf_args=()):
+        self.dir = self.log = self.ns = self.emu = self.pf = None
+        self.guests, self.procs = [], []
+        try:
+            self._start(uplink, vfs_max, queues, max_vfs, pf_args)
+        except BaseException:
+            self.close()        # a fixture that fails to start never reaches close()
+            raise
+
+    def _start(self, uplink, vfs_max, queues, max_vfs, pf_args):
         tag = "%d-%s" % (os.getpid(), uuid.uuid4().hex[:4])
         self.dir = tempfile.mkdtemp(prefix="svnic-vf-")
         self.vf_dir = os.path.join(self.dir, "vfs")
@@ -223,7 +232,7 @@ class VfWorld:
             p.communicate()
             if hasattr(p, "prefix"):
                 remove_runtime_dir(p.prefix)
-        if self.pf is not None:
+        if getattr(self, "pf", None) is not None:
             self.pf.quit()
         if self.emu is not None and self.emu.poll() is None:
             self.emu.send_signal(signal.SIGTERM)
@@ -234,8 +243,10 @@ class VfWorld:
                 self.emu.wait()
         if self.ns:
             run("ip", "netns", "del", self.ns, check=False)
-        self.log.close()
-        shutil.rmtree(self.dir, ignore_errors=True)
+        if self.log is not None:
+            self.log.close()
+        if self.dir is not None:
+            shutil.rmtree(self.dir, ignore_errors=True)
 
 
 def finish_tool(p, timeout=60):
