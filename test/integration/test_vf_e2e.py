@@ -15,6 +15,7 @@ import time
 import pytest
 
 from conftest import tool, wait_for
+from test_pmd import RETA_SIZE, reta, set_reta
 from vfworld import (HOST_IP, HOST_VLAN_IP, VfWorld, finish_tool, guest_eal, guest_tool,
                      wait_tool_ready)
 
@@ -219,3 +220,25 @@ def test_closing_the_pf_tells_the_guests(nullworld):
     w.pf = None
     wait_for(lambda: "reset" in g.output().lower() or g.proc.poll() is not None,
              timeout=15, what="the guest told of PF_GOING_DOWN")
+
+
+def test_guest_rss_goes_through_the_mailbox(nullworld):
+    """RETA and key as a guest sets them: CONFIG_RSS through the PF, and the
+    VF driver's answers to ethdev's queries (the PF's key stays unknown to the
+    guest until it sets one)."""
+    w = nullworld
+    assert w.alloc("queues", "2", "mac", MAC0) == 0
+    g = w.guest(0, args=("--rxq=2", "--txq=2", "--rss-udp"), start=False)
+    assert reta(g) == dict((i, i % 2) for i in range(RETA_SIZE))
+    set_reta(g, [(i, 1) for i in range(RETA_SIZE)])
+    assert set(reta(g).values()) == {1}
+    out = g.cmd("port config 0 rss reta (5,3)")
+    assert "Bad redirection table parameter, return code = -22" in out, out
+    assert reta(g)[5] == 1
+    out = g.cmd("show port 0 rss-hash key")
+    assert "RSS key:" not in out, out            # unknown: the PF chose it
+    key = "".join("%02x" % ((i * 29 + 5) & 0xff) for i in range(52))
+    g.cmd("port config 0 rss-hash-key ipv4-udp %s" % key)
+    out = g.cmd("show port 0 rss-hash key")
+    assert re.search(r"RSS key:\s*%s" % key.upper(), out), out
+    assert "ipv4-udp" in out, out

@@ -241,20 +241,14 @@ static const uint8_t svnic_rss_key_default[SVNIC_RSS_KEY_MAX] = {
 	0xbe, 0x05, 0x7a, 0xd3, 0x48, 0x9f, 0x26, 0xe1, 0x5c, 0x83, 0x1a, 0xf7, 0x6e,
 };
 
-static bool
-svnic_rss_supported(const struct svnic_adapter *ad)
-{
-	return (ad->id.offloads & SVNIC_CAP_RSS) != 0;
-}
-
 /*
- * One RSS_CONFIG: the hash types always (0 turns hashing off), the key and
- * the table when given. Only a command the device took changes the shadow.
+ * struct svnic_rss's push: one RSS_CONFIG of VPort 0, the hash types always
+ * (0 turns hashing off), the key and the table when given.
  */
 static int
-svnic_rss_push(struct svnic_adapter *ad, uint64_t hf, const uint8_t *key,
-	       const uint16_t *reta)
+svnic_rss_config_cmd(void *ctx, uint64_t dev_types, const uint8_t *key, const uint16_t *reta)
 {
+	struct svnic_adapter *ad = ctx;
 	uint8_t buf[sizeof(struct svnic_aq_rss_buf) + 2u * SVNIC_RSS_TABLE_MAX];
 	uint16_t table_len = reta != NULL ? ad->id.rss_table_size : 0;
 	struct svnic_aq_rss r;
@@ -264,7 +258,7 @@ svnic_rss_push(struct svnic_adapter *ad, uint64_t hf, const uint8_t *key,
 	memset(buf, 0, sizeof(buf));
 	r.vport_id = ad->vport.vport_id;
 	r.hash_func = SVNIC_RSS_FUNC_TOEPLITZ;
-	r.hash_types = svnic_rss_hf_to_dev(hf) & ad->id.rss_hash_types;
+	r.hash_types = dev_types;
 	if (key != NULL) {
 		r.key_len = (uint8_t)ad->id.rss_key_size;
 		memcpy(buf + offsetof(struct svnic_aq_rss_buf, key), key, r.key_len);
@@ -275,50 +269,26 @@ svnic_rss_push(struct svnic_adapter *ad, uint64_t hf, const uint8_t *key,
 	ret = svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_RSS_CONFIG, &r, sizeof(r), buf,
 				(uint32_t)(sizeof(struct svnic_aq_rss_buf) + 2u * table_len),
 				NULL, 0, NULL);
-	if (ret < 0) {
+	if (ret < 0)
 		SVNIC_DRV_LOG(ERR, "%s: RSS_CONFIG of VPort %u: %s", ad->hw.name,
 			      r.vport_id, strerror(-ret));
-		return ret;
-	}
-	ad->rss_hf = hf;
-	if (key != NULL && key != ad->rss_key)
-		memcpy(ad->rss_key, key, ad->id.rss_key_size);
-	if (reta != NULL && reta != ad->reta)
-		memcpy(ad->reta, reta, 2u * table_len);
-	return 0;
+	return ret;
 }
 
-/*
- * dev_configure: the application's key if it gave one, else the one in
- * place; the table spread evenly over the RX queues; the hash types asked
- * for, or none when the port is not in an RSS mode.
- */
-static int
-svnic_rss_configure(struct svnic_adapter *ad, uint16_t nb_rxq, bool on)
+/* What IDENTIFY said of RSS; a new VPort hashes nothing, with the driver's key. */
+static void
+svnic_rss_init(struct svnic_adapter *ad)
 {
-	const struct rte_eth_rss_conf *rc = &ad->eth_dev->data->dev_conf.rx_adv_conf.rss_conf;
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	const uint8_t *key = ad->rss_key;
-	uint16_t i;
+	struct svnic_rss *r = &ad->rss;
 
-	if (!svnic_rss_supported(ad)) {
-		if (!on)
-			return 0;
-		SVNIC_DRV_LOG(ERR, "%s: the device has no RSS", ad->hw.name);
-		return -ENOTSUP;
-	}
-	if (on && rc->rss_key != NULL) {
-		if (rc->rss_key_len != ad->id.rss_key_size) {
-			SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the device takes %u",
-				      ad->hw.name, rc->rss_key_len, ad->id.rss_key_size);
-			return -EINVAL;
-		}
-		key = rc->rss_key;
-	}
-	for (i = 0; i < ad->id.rss_table_size; i++)
-		reta[i] = (uint16_t)(i % RTE_MAX(nb_rxq, 1));
-	return svnic_rss_push(ad, on ? rc->rss_hf & svnic_rss_hf_from_dev(ad->id.rss_hash_types) :
-			      0, key, reta);
+	r->supported = (ad->id.offloads & SVNIC_CAP_RSS) != 0;
+	r->key_size = ad->id.rss_key_size;
+	r->table_size = ad->id.rss_table_size;
+	r->dev_types = ad->id.rss_hash_types;
+	r->peer = "the device";
+	r->push = svnic_rss_config_cmd;
+	r->ctx = ad;
+	svnic_rss_reset(r, svnic_rss_key_default);
 }
 
 static int
@@ -326,56 +296,29 @@ svnic_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf
 		  uint16_t reta_size)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	int ret;
 
-	if (!svnic_rss_supported(ad))
-		return -ENOTSUP;
-	memcpy(reta, ad->reta, sizeof(reta));
-	ret = svnic_reta_apply(dev, ad->hw.name, conf, reta_size, reta, ad->id.rss_table_size);
-	return ret < 0 ? ret : svnic_rss_push(ad, ad->rss_hf, NULL, reta);
+	return svnic_rss_reta_update(dev, ad->hw.name, &ad->rss, conf, reta_size);
 }
 
 static int
 svnic_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
 		 uint16_t reta_size)
 {
-	struct svnic_adapter *ad = svnic_adapter(dev);
-
-	if (!svnic_rss_supported(ad))
-		return -ENOTSUP;
-	return svnic_reta_fill(conf, reta_size, ad->reta, ad->id.rss_table_size);
+	return svnic_rss_reta_query(&svnic_adapter(dev)->rss, conf, reta_size);
 }
 
 static int
-svnic_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
+svnic_rss_hash_update_op(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
 
-	if (!svnic_rss_supported(ad))
-		return -ENOTSUP;
-	if (rc->rss_key != NULL && rc->rss_key_len != ad->id.rss_key_size) {
-		SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the device takes %u", ad->hw.name,
-			      rc->rss_key_len, ad->id.rss_key_size);
-		return -EINVAL;
-	}
-	/* ethdev refused types outside flow_type_rss_offloads already */
-	return svnic_rss_push(ad, rc->rss_hf & svnic_rss_hf_from_dev(ad->id.rss_hash_types),
-			      rc->rss_key, NULL);
+	return svnic_rss_hash_update(ad->hw.name, &ad->rss, rc);
 }
 
 static int
-svnic_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
+svnic_rss_hash_conf_get_op(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
 {
-	struct svnic_adapter *ad = svnic_adapter(dev);
-
-	if (!svnic_rss_supported(ad))
-		return -ENOTSUP;
-	if (rc->rss_key != NULL)
-		memcpy(rc->rss_key, ad->rss_key, ad->id.rss_key_size);
-	rc->rss_key_len = (uint8_t)ad->id.rss_key_size;
-	rc->rss_hf = ad->rss_hf;
-	return 0;
+	return svnic_rss_hash_conf_get(&svnic_adapter(dev)->rss, rc);
 }
 
 /* --- ethdev ops ----------------------------------------------------------- */
@@ -412,7 +355,7 @@ svnic_dev_configure(struct rte_eth_dev *dev)
 		if (ret < 0)
 			return ret;
 	}
-	ret = svnic_rss_configure(ad, dev->data->nb_rx_queues, rss);
+	ret = svnic_rss_configure(dev, ad->hw.name, &ad->rss, rss);
 	if (ret < 0)
 		return ret;
 	/*
@@ -1081,8 +1024,8 @@ static const struct eth_dev_ops svnic_eth_dev_ops = {
 	.vlan_offload_set = svnic_vlan_offload_set,
 	.reta_update = svnic_reta_update,
 	.reta_query = svnic_reta_query,
-	.rss_hash_update = svnic_rss_hash_update,
-	.rss_hash_conf_get = svnic_rss_hash_conf_get,
+	.rss_hash_update = svnic_rss_hash_update_op,
+	.rss_hash_conf_get = svnic_rss_hash_conf_get_op,
 	.stats_get = svnic_stats_get,
 	.stats_reset = svnic_stats_reset,
 	.xstats_get = svnic_xstats_get,
@@ -1215,10 +1158,7 @@ svnic_dev_bringup(struct svnic_adapter *ad, bool first)
 		goto release_aq;
 	}
 	memcpy(dev->data->mac_addrs[0].addr_bytes, ad->id.perm_mac, RTE_ETHER_ADDR_LEN);
-	/* A new VPort hashes nothing; the key stays the driver's until configure. */
-	ad->rss_hf = 0;
-	memcpy(ad->rss_key, svnic_rss_key_default, sizeof(ad->rss_key));
-	memset(ad->reta, 0, sizeof(ad->reta));
+	svnic_rss_init(ad);
 	svnic_vport_default(ad, 1, dev->data->mtu);
 	ret = svnic_vport_create(ad, &ad->vport);
 	if (ret < 0)

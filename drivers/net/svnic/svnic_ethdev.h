@@ -15,6 +15,7 @@
 #include "rte_pmd_svnic.h"
 #include "svnic_adminq.h"
 #include "svnic_ctrl.h"
+#include "svnic_ethdev_common.h"
 #include "svnic_hw.h"
 #include "svnic_rxtx.h"
 #include "svnic_sriov.h"
@@ -48,13 +49,8 @@ struct svnic_adapter {
 	struct svnic_aq_queue_stats rxq_base[RTE_ETHDEV_QUEUE_STAT_CNTRS];
 	struct svnic_aq_queue_stats txq_base[RTE_ETHDEV_QUEUE_STAT_CNTRS];
 	bool stats_stale;			/* VPort (re)created: take a baseline */
-	/*
-	 * RSS as the device has it. RSS_CONFIG cannot be read back, so the
-	 * driver always gives the device a key and a table it knows.
-	 */
-	uint64_t rss_hf;			/* RTE_ETH_RSS_* in effect, 0: off */
-	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];	/* RX queue per entry */
+	/* RSS as the device has it; the driver's key is always known */
+	struct svnic_rss rss;
 	/* the control thread: device events, requests, the SR-IOV sockets */
 	struct svnic_ctrl ctrl;
 	/* SR-IOV (NULL when the device has none); the control thread's */

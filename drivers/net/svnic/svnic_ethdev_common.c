@@ -5,6 +5,7 @@
 #include "svnic_ethdev_common.h"
 #include "svnic_logs.h"
 #include "svnic_mbx.h"
+#include "svnic_rss.h"
 
 int
 svnic_reta_apply(const struct rte_eth_dev *dev, const char *name,
@@ -53,6 +54,123 @@ svnic_reta_fill(struct rte_eth_rss_reta_entry64 *conf, uint16_t reta_size,
 		if (e->mask & (1ull << s))
 			e->reta[s] = table[i];
 	}
+	return 0;
+}
+
+void
+svnic_rss_reset(struct svnic_rss *r, const uint8_t *key)
+{
+	r->hf = 0;
+	r->key_known = key != NULL;
+	if (key != NULL)
+		memcpy(r->key, key, sizeof(r->key));
+	memset(r->reta, 0, sizeof(r->reta));
+}
+
+/* One push; only what the device took changes the shadow. */
+static int
+svnic_rss_set(struct svnic_rss *r, uint64_t hf, const uint8_t *key, const uint16_t *reta)
+{
+	int ret = r->push(r->ctx, svnic_rss_hf_to_dev(hf) & r->dev_types, key, reta);
+
+	if (ret < 0)
+		return ret;
+	r->hf = hf;
+	if (key != NULL && key != r->key) {
+		memcpy(r->key, key, r->key_size);
+		r->key_known = true;
+	}
+	if (reta != NULL && reta != r->reta)
+		memcpy(r->reta, reta, 2u * r->table_size);
+	return 0;
+}
+
+static int
+svnic_rss_key_check(const char *name, const struct svnic_rss *r,
+		    const struct rte_eth_rss_conf *rc)
+{
+	if (rc->rss_key != NULL && rc->rss_key_len != r->key_size) {
+		SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; %s takes %u", name, rc->rss_key_len,
+			      r->peer, r->key_size);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int
+svnic_rss_configure(const struct rte_eth_dev *dev, const char *name, struct svnic_rss *r,
+		    bool on)
+{
+	const struct rte_eth_rss_conf *rc = &dev->data->dev_conf.rx_adv_conf.rss_conf;
+	uint16_t nb_rxq = RTE_MAX(dev->data->nb_rx_queues, 1);
+	const uint8_t *key = r->key_known ? r->key : NULL;
+	uint16_t reta[SVNIC_RSS_TABLE_MAX];
+	uint16_t i;
+
+	if (!r->supported) {
+		if (!on)
+			return 0;
+		SVNIC_DRV_LOG(ERR, "%s: %s offers no RSS", name, r->peer);
+		return -ENOTSUP;
+	}
+	if (on && rc->rss_key != NULL) {
+		if (svnic_rss_key_check(name, r, rc) < 0)
+			return -EINVAL;
+		key = rc->rss_key;
+	}
+	for (i = 0; i < r->table_size; i++)
+		reta[i] = (uint16_t)(i % nb_rxq);
+	return svnic_rss_set(r, on ? rc->rss_hf & svnic_rss_hf_from_dev(r->dev_types) : 0, key,
+			     reta);
+}
+
+int
+svnic_rss_reta_update(const struct rte_eth_dev *dev, const char *name, struct svnic_rss *r,
+		      const struct rte_eth_rss_reta_entry64 *conf, uint16_t reta_size)
+{
+	uint16_t reta[SVNIC_RSS_TABLE_MAX];
+	int ret;
+
+	if (!r->supported)
+		return -ENOTSUP;
+	memcpy(reta, r->reta, sizeof(reta));
+	ret = svnic_reta_apply(dev, name, conf, reta_size, reta, r->table_size);
+	return ret < 0 ? ret : svnic_rss_set(r, r->hf, NULL, reta);
+}
+
+int
+svnic_rss_reta_query(const struct svnic_rss *r, struct rte_eth_rss_reta_entry64 *conf,
+		     uint16_t reta_size)
+{
+	if (!r->supported)
+		return -ENOTSUP;
+	return svnic_reta_fill(conf, reta_size, r->reta, r->table_size);
+}
+
+int
+svnic_rss_hash_update(const char *name, struct svnic_rss *r, const struct rte_eth_rss_conf *rc)
+{
+	if (!r->supported)
+		return -ENOTSUP;
+	if (svnic_rss_key_check(name, r, rc) < 0)
+		return -EINVAL;
+	/* ethdev refused types outside flow_type_rss_offloads already */
+	return svnic_rss_set(r, rc->rss_hf & svnic_rss_hf_from_dev(r->dev_types), rc->rss_key,
+			     NULL);
+}
+
+int
+svnic_rss_hash_conf_get(const struct svnic_rss *r, struct rte_eth_rss_conf *rc)
+{
+	if (!r->supported)
+		return -ENOTSUP;
+	if (rc->rss_key != NULL) {
+		if (!r->key_known)
+			return -ENOTSUP;
+		memcpy(rc->rss_key, r->key, r->key_size);
+	}
+	rc->rss_key_len = (uint8_t)r->key_size;
+	rc->rss_hf = r->hf;
 	return 0;
 }
 

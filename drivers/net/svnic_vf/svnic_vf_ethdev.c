@@ -61,16 +61,14 @@ struct svnic_vf_adapter {
 	struct svnic_ring_limits ring_lim;
 	uint32_t events;			/* SVNIC_VF_EV_*, atomic */
 	bool watching;
-	/* RSS as the PF has it: CONFIG_RSS cannot be read back */
-	uint64_t rss_hf;
-	uint8_t rss_key[SVNIC_RSS_KEY_MAX];
-	bool rss_key_set;
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];
+	/* RSS as the PF has it; its key is unknown until the application sets one */
+	struct svnic_rss rss;
 	/* GET_STATS counters are the VPort's, free-running: a baseline for reset */
 	struct svnic_mbx_stats stats_base;
 };
 
 static const struct eth_dev_ops svnic_vf_eth_dev_ops;
+static void svnic_vf_rss_init(struct svnic_vf_adapter *ad);
 
 static struct svnic_vf_adapter *
 svnic_vf_adapter(const struct rte_eth_dev *dev)
@@ -317,6 +315,7 @@ svnic_vf_session(struct svnic_vf_adapter *ad)
 	}
 	ad->caps.mbx_version = ad->mbx.version;
 	ad->caps.rss = (r->caps & SVNIC_MBX_CAP_RSS) != 0;
+	svnic_vf_rss_init(ad);
 	SVNIC_INIT_LOG(INFO, "%s: mailbox %u.%u: %u queue pairs, MAC " RTE_ETHER_ADDR_PRT_FMT
 		       "%s%s%s", ad->hw.name, SVNIC_MBX_VERSION_GET_MAJOR(ad->mbx.version),
 		       SVNIC_MBX_VERSION_GET_MINOR(ad->mbx.version), r->num_queue_pairs,
@@ -591,62 +590,32 @@ svnic_vf_dev_start(struct rte_eth_dev *dev)
 
 /* --- RSS --------------------------------------------------------------------- */
 
-static bool
-svnic_vf_rss_supported(const struct svnic_vf_adapter *ad)
-{
-	return (ad->res.caps & SVNIC_MBX_CAP_RSS) != 0;
-}
-
-/* One CONFIG_RSS; only what the PF took changes the shadow. */
+/* struct svnic_rss's push: one CONFIG_RSS; the PF answers for the device. */
 static int
-svnic_vf_rss_push(struct svnic_vf_adapter *ad, uint64_t hf, const uint8_t *key,
-		  const uint16_t *reta)
+svnic_vf_rss_push(void *ctx, uint64_t dev_types, const uint8_t *key, const uint16_t *reta)
 {
+	struct svnic_vf_adapter *ad = ctx;
 	uint8_t key_len = key != NULL ? (uint8_t)ad->res.rss_key_size : 0;
 	uint16_t table_len = reta != NULL ? ad->res.rss_table_size : 0;
-	int ret;
 
-	ret = SVNIC_VF_MBX(ad, "CONFIG_RSS", svnic_vf_mbx_rss(&ad->mbx,
-			   svnic_rss_hf_to_dev(hf) & ad->res.rss_hash_types, key, key_len, reta,
-			   table_len));
-	if (ret < 0)
-		return ret;
-	ad->rss_hf = hf;
-	if (key != NULL && key != ad->rss_key) {
-		memcpy(ad->rss_key, key, key_len);
-		ad->rss_key_set = true;
-	}
-	if (reta != NULL && reta != ad->reta)
-		memcpy(ad->reta, reta, 2u * table_len);
-	return 0;
+	return SVNIC_VF_MBX(ad, "CONFIG_RSS", svnic_vf_mbx_rss(&ad->mbx, dev_types, key, key_len,
+							       reta, table_len));
 }
 
-static int
-svnic_vf_rss_configure(struct svnic_vf_adapter *ad, uint16_t nb_rxq, bool on)
+/* What GET_RESOURCES granted; a new session hashes nothing, key unknown. */
+static void
+svnic_vf_rss_init(struct svnic_vf_adapter *ad)
 {
-	const struct rte_eth_rss_conf *rc = &ad->eth_dev->data->dev_conf.rx_adv_conf.rss_conf;
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	const uint8_t *key = NULL;
-	uint16_t i;
+	struct svnic_rss *r = &ad->rss;
 
-	if (!svnic_vf_rss_supported(ad)) {
-		if (!on)
-			return 0;
-		SVNIC_DRV_LOG(ERR, "%s: the PF offers this VF no RSS", ad->hw.name);
-		return -ENOTSUP;
-	}
-	if (on && rc->rss_key != NULL) {
-		if (rc->rss_key_len != ad->res.rss_key_size) {
-			SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the PF takes %u", ad->hw.name,
-				      rc->rss_key_len, ad->res.rss_key_size);
-			return -EINVAL;
-		}
-		key = rc->rss_key;
-	}
-	for (i = 0; i < ad->res.rss_table_size; i++)
-		reta[i] = (uint16_t)(i % RTE_MAX(nb_rxq, 1));
-	return svnic_vf_rss_push(ad, on ? rc->rss_hf &
-				 svnic_rss_hf_from_dev(ad->res.rss_hash_types) : 0, key, reta);
+	r->supported = (ad->res.caps & SVNIC_MBX_CAP_RSS) != 0;
+	r->key_size = ad->res.rss_key_size;
+	r->table_size = ad->res.rss_table_size;
+	r->dev_types = ad->res.rss_hash_types;
+	r->peer = "the PF";
+	r->push = svnic_vf_rss_push;
+	r->ctx = ad;
+	svnic_rss_reset(r, NULL);
 }
 
 static int
@@ -654,25 +623,15 @@ svnic_vf_reta_update(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *c
 		     uint16_t reta_size)
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-	uint16_t reta[SVNIC_RSS_TABLE_MAX];
-	int ret;
 
-	if (!svnic_vf_rss_supported(ad))
-		return -ENOTSUP;
-	memcpy(reta, ad->reta, sizeof(reta));
-	ret = svnic_reta_apply(dev, ad->hw.name, conf, reta_size, reta, ad->res.rss_table_size);
-	return ret < 0 ? ret : svnic_vf_rss_push(ad, ad->rss_hf, NULL, reta);
+	return svnic_rss_reta_update(dev, ad->hw.name, &ad->rss, conf, reta_size);
 }
 
 static int
 svnic_vf_reta_query(struct rte_eth_dev *dev, struct rte_eth_rss_reta_entry64 *conf,
 		    uint16_t reta_size)
 {
-	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-
-	if (!svnic_vf_rss_supported(ad))
-		return -ENOTSUP;
-	return svnic_reta_fill(conf, reta_size, ad->reta, ad->res.rss_table_size);
+	return svnic_rss_reta_query(&svnic_vf_adapter(dev)->rss, conf, reta_size);
 }
 
 static int
@@ -680,33 +639,13 @@ svnic_vf_rss_hash_update(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
 {
 	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
 
-	if (!svnic_vf_rss_supported(ad))
-		return -ENOTSUP;
-	if (rc->rss_key != NULL && rc->rss_key_len != ad->res.rss_key_size) {
-		SVNIC_DRV_LOG(ERR, "%s: RSS key of %u bytes; the PF takes %u", ad->hw.name,
-			      rc->rss_key_len, ad->res.rss_key_size);
-		return -EINVAL;
-	}
-	return svnic_vf_rss_push(ad, rc->rss_hf & svnic_rss_hf_from_dev(ad->res.rss_hash_types),
-				 rc->rss_key, NULL);
+	return svnic_rss_hash_update(ad->hw.name, &ad->rss, rc);
 }
 
 static int
 svnic_vf_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
 {
-	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
-
-	if (!svnic_vf_rss_supported(ad))
-		return -ENOTSUP;
-	/* the PF's key stays unknown until the application sets one */
-	if (rc->rss_key != NULL) {
-		if (!ad->rss_key_set)
-			return -ENOTSUP;
-		memcpy(rc->rss_key, ad->rss_key, ad->res.rss_key_size);
-	}
-	rc->rss_key_len = (uint8_t)ad->res.rss_key_size;
-	rc->rss_hf = ad->rss_hf;
-	return 0;
+	return svnic_rss_hash_conf_get(&svnic_vf_adapter(dev)->rss, rc);
 }
 
 /* --- ethdev ops ---------------------------------------------------------------- */
@@ -735,7 +674,7 @@ svnic_vf_dev_configure(struct rte_eth_dev *dev)
 	ret = SVNIC_VF_MBX(ad, "SET_MTU", svnic_vf_mbx_mtu(&ad->mbx, dev->data->mtu));
 	if (ret < 0)
 		return ret;
-	return svnic_vf_rss_configure(ad, dev->data->nb_rx_queues, rss);
+	return svnic_rss_configure(dev, ad->hw.name, &ad->rss, rss);
 }
 
 static int
@@ -1007,9 +946,6 @@ svnic_vf_dev_reset(struct rte_eth_dev *dev)
 	if (ret == 0)
 		ret = svnic_vf_mac_table(ad);
 	if (ret == 0) {
-		ad->rss_hf = 0;
-		ad->rss_key_set = false;
-		memset(ad->reta, 0, sizeof(ad->reta));
 		memset(&ad->stats_base, 0, sizeof(ad->stats_base));
 		__atomic_store_n(&ad->events, 0, __ATOMIC_RELEASE);
 		ret = svnic_vf_watch_start(ad);
