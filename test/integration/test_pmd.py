@@ -26,20 +26,24 @@ def find_testpmd():
     return path
 
 
-def plugin():
-    path = os.path.join(BUILD, "drivers", "librte_net_svnic.so")
+def plugin(name="librte_net_svnic.so"):
+    path = os.path.join(BUILD, "drivers", name)
     if not os.path.exists(path):
-        pytest.fail("net_svnic is not built at %s" % path)
+        pytest.fail("%s is not built at %s" % (name, path))
     return path
 
 
-def eal_args(vdev, prefix):
+def vf_plugin():
+    return plugin("librte_net_svnic_vf.so")
+
+
+def eal_args(vdev, prefix, plugin_path=None, mem=512, cpu=None):
     # testpmd wants a main lcore and a forwarding one; both on one CPU (the main
     # lcore sleeps in the command line), the emulator's datapath has the other.
-    cpu = min(os.sched_getaffinity(0))
-    return [find_testpmd(), "--no-huge", "-m", "512", "--file-prefix", prefix,
+    cpu = min(os.sched_getaffinity(0)) if cpu is None else cpu
+    return [find_testpmd(), "--no-huge", "-m", str(mem), "--file-prefix", prefix,
             "--lcores", "0@%d,1@%d" % (cpu, cpu), "--no-pci", "--vdev", vdev,
-            "-d", plugin()]
+            "-d", plugin_path or plugin()]
 
 
 def remove_runtime_dir(prefix):
@@ -53,11 +57,14 @@ class PmdSession:
     stdbuf: testpmd's printf output would otherwise sit in a full buffer while
     its prompts (written directly) come out at once."""
 
-    def __init__(self, vdev, args=()):
-        self.prefix = "svnic-pmd-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
+    def __init__(self, vdev, args=(), eal=None, mbufs=8192, tag="pmd"):
+        """@eal: a function of the file prefix giving the EAL part of the
+        command line (default: eal_args with net_svnic)."""
+        self.prefix = "svnic-%s-%d-%s" % (tag, os.getpid(), uuid.uuid4().hex[:8])
         self.log = tempfile.NamedTemporaryFile("w+", prefix="testpmd-", suffix=".log")
-        cmd = eal_args(vdev, self.prefix) + ["--", "-i", "--nb-ports=1",
-                                             "--total-num-mbufs=8192"] + list(args)
+        eal = eal or (lambda prefix: eal_args(vdev, prefix))
+        cmd = eal(self.prefix) + ["--", "-i", "--nb-ports=1",
+                                  "--total-num-mbufs=%d" % mbufs] + list(args)
         self.proc = subprocess.Popen(["stdbuf", "-oL", "-eL"] + cmd, stdin=subprocess.PIPE,
                                      stdout=self.log, stderr=subprocess.STDOUT, text=True,
                                      start_new_session=True)

@@ -43,12 +43,13 @@ def svnic_on_write(fake, region, off, data):
             4, "little")
 
 
-def run_testpmd(vdev):
-    """dpdk-testpmd with @vdev; it exits by itself when no port was probed
-    (--nb-ports=1). Returns (exit code, output). Its session is reaped whatever
-    happens and its DPDK runtime directory removed."""
+def run_testpmd(vdev, plugin_path=None):
+    """dpdk-testpmd with @vdev (and net_svnic, or the plugin at @plugin_path);
+    it exits by itself when no port was probed (--nb-ports=1). Returns (exit
+    code, output). Its session is reaped whatever happens and its DPDK runtime
+    directory removed."""
     prefix = "svnic-probe-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
-    proc = subprocess.Popen(eal_args(vdev, prefix) + ["--", "--nb-ports=1"],
+    proc = subprocess.Popen(eal_args(vdev, prefix, plugin_path) + ["--", "--nb-ports=1"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:

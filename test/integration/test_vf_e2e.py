@@ -16,8 +16,7 @@ import pytest
 
 from conftest import tool, wait_for
 from test_pmd import RETA_SIZE, reta, set_reta
-from vfworld import (HOST_IP, HOST_VLAN_IP, VfWorld, finish_tool, guest_eal, guest_tool,
-                     wait_tool_ready)
+from vfworld import VfWorld, finish_tool, guest_eal, wait_tool_ready
 
 MAC0 = "02:00:00:00:0a:00"
 MAC1 = "02:00:00:00:0a:01"

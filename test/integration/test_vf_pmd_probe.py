@@ -6,50 +6,20 @@ net_svnic. Each time testpmd exits non-zero with no port, and the emulator
 serves the next client as if nothing happened. Traffic through a guest needs
 the PF serving VF sockets: not here. The plugin's PMD info is checked too."""
 import json
-import os
 import shutil
-import signal
 import subprocess
-import uuid
 
 import pytest
 
-from conftest import BUILD, Emu
 import vfio_user_raw as vu
-from test_pmd import find_testpmd, remove_runtime_dir
+from test_pmd import vf_plugin
+from test_pmd_probe import run_testpmd
 
 REG_FUNC, REG_DEV_CTRL, CTRL_DRV_LOAD = 0x008, 0x010, 0x2
 
 
-def vf_plugin():
-    path = os.path.join(BUILD, "drivers", "librte_net_svnic_vf.so")
-    if not os.path.exists(path):
-        pytest.fail("net_svnic_vf is not built at %s" % path)
-    return path
-
-
 def run_guest(vdev):
-    """dpdk-testpmd with @vdev and the VF plugin; it exits by itself when no
-    port was probed. Returns (exit code, output); its session is reaped."""
-    prefix = "svnic-vfprobe-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
-    cpu = min(os.sched_getaffinity(0))
-    cmd = [find_testpmd(), "--no-huge", "-m", "512", "--file-prefix", prefix,
-           "--lcores", "0@%d,1@%d" % (cpu, cpu), "--no-pci", "--vdev", vdev,
-           "-d", vf_plugin(), "--", "--nb-ports=1"]
-    proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                            stderr=subprocess.STDOUT, text=True, start_new_session=True)
-    try:
-        out, _ = proc.communicate(timeout=60)
-    except subprocess.TimeoutExpired:
-        os.killpg(proc.pid, signal.SIGKILL)
-        out, _ = proc.communicate()
-        raise AssertionError("testpmd did not exit:\n%s" % out)
-    finally:
-        if proc.poll() is None:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-        remove_runtime_dir(prefix)
-    return proc.returncode, out
+    return run_testpmd(vdev, vf_plugin())
 
 
 def assert_refused(code, out, *needles):

@@ -17,18 +17,11 @@ import uuid
 import pytest
 
 from conftest import BUILD, tool, wait_for
-from test_pmd import PmdSession, find_testpmd, remove_runtime_dir
+from test_pmd import PmdSession, eal_args, find_testpmd, remove_runtime_dir, vf_plugin
 
 HOST_IP = "192.0.2.1"           # the namespace's end of the tap (TEST-NET-1)
 HOST_VLAN_IP = "198.51.100.1"   # its address on VLAN 10 (TEST-NET-2), spoken by vlan_ping.py
 VLAN_PING = os.path.join(os.path.dirname(os.path.abspath(__file__)), "vlan_ping.py")
-
-
-def vf_plugin():
-    path = os.path.join(BUILD, "drivers", "librte_net_svnic_vf.so")
-    if not os.path.exists(path):
-        pytest.fail("net_svnic_vf is not built at %s" % path)
-    return path
 
 
 def guest_tool():
@@ -55,26 +48,19 @@ def need_host():
             pytest.fail("%s not found: install %s" % (prog, pkg))
 
 
-def guest_eal(vf_sock, prefix, cpu=None):
-    cpu = max(os.sched_getaffinity(0)) if cpu is None else cpu
-    return ["--no-huge", "-m", "256", "--file-prefix", prefix,
-            "--lcores", "0@%d,1@%d" % (cpu, cpu), "--no-pci",
-            "--vdev", "net_svnic_vf0,vfio_user=%s" % vf_sock, "-d", vf_plugin()]
+def guest_eal(vf_sock, prefix):
+    """The EAL arguments of a guest on VF socket @vf_sock: the VF plugin, on the
+    CPU the PF's testpmd does not use."""
+    return eal_args("net_svnic_vf0,vfio_user=%s" % vf_sock, prefix, vf_plugin(), mem=256,
+                    cpu=max(os.sched_getaffinity(0)))[1:]
 
 
 class GuestSession(PmdSession):
     """dpdk-testpmd -i on a VF socket: the guest of the demo and the tests."""
 
     def __init__(self, vf_sock, args=()):
-        self.prefix = "svnic-guest-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
-        self.log = tempfile.NamedTemporaryFile("w+", prefix="guest-", suffix=".log")
-        cmd = [find_testpmd()] + guest_eal(vf_sock, self.prefix) + [
-            "--", "-i", "--nb-ports=1", "--total-num-mbufs=4096"] + list(args)
-        self.proc = subprocess.Popen(["stdbuf", "-oL", "-eL"] + cmd, stdin=subprocess.PIPE,
-                                     stdout=self.log, stderr=subprocess.STDOUT, text=True,
-                                     start_new_session=True)
-        self.mark = 0
-        self.expect("testpmd> ", timeout=30)
+        super().__init__(None, args, mbufs=4096, tag="guest",
+                         eal=lambda prefix: [find_testpmd()] + guest_eal(vf_sock, prefix))
 
     def kill9(self):
         os.killpg(self.proc.pid, signal.SIGKILL)
