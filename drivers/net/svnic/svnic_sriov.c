@@ -60,6 +60,8 @@ struct svnic_sriov_vf {
 	uint8_t link_sent;	/* 0 none yet, 1 down, 2 up */
 	uint64_t mbx_requests;
 	uint64_t mbx_refused;
+	/* PF_GOING_DOWN: 0 not sent, 1 queued, 2 in the VF's window, 3 read by the VF */
+	uint8_t bye;
 	/* the guest's socket */
 	struct svnic_vf_port *port;
 	unsigned int pfd_first;	/* its descriptors in the last svnic_sriov_pollfds() */
@@ -346,6 +348,9 @@ svnic_sriov_outbox_flush(struct svnic_sriov *s, uint16_t vf_id)
 	} else {
 		d->nb_notices--;
 		memmove(&d->notices[0], &d->notices[1], d->nb_notices * sizeof(d->notices[0]));
+		/* PF_GOING_DOWN is the last notice a VF gets */
+		if (d->bye == 1 && d->nb_notices == 0 && ret == 0)
+			d->bye = 2;
 	}
 }
 
@@ -905,6 +910,8 @@ svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev)
 		svnic_sriov_mbx_msg(s, ev->func);
 		break;
 	case SVNIC_EQ_EV_MBX_RX_DONE:
+		if (s->vfs[ev->func].bye == 2)
+			s->vfs[ev->func].bye = 3;
 		svnic_sriov_outbox_flush(s, ev->func);
 		break;
 	case SVNIC_EQ_EV_FAULT:
@@ -1451,6 +1458,75 @@ free_s:
 	return ret;
 }
 
+static void
+svnic_sriov_goodbye_event(void *ctx, const struct svnic_eq_entry *ev)
+{
+	svnic_sriov_event(ctx, ev);
+}
+
+/* Is a notified guest still to read its PF_GOING_DOWN? */
+static bool
+svnic_sriov_goodbye_pending(const struct svnic_sriov *s)
+{
+	uint16_t i;
+
+	for (i = 0; i < sriov_switch_num_vfs(s->sw); i++)
+		if (s->vfs[i].bye == 1 || s->vfs[i].bye == 2)
+			return true;
+	return false;
+}
+
+/*
+ * PF_GOING_DOWN to every guest driver before its VF goes. A guest reads its
+ * mailbox through the socket this PF serves, so the notice is only worth
+ * something if the PF goes on serving until the guest has read it: the
+ * control thread has stopped, and this loop stands in for it, for
+ * SVNIC_SRIOV_GOODBYE_MS at most (a guest that does not read is not waited for).
+ */
+static void
+svnic_sriov_goodbye(struct svnic_sriov *s)
+{
+	struct svnic_adapter *ad = s->ad;
+	struct pollfd pfd[2 * SRIOV_TOTAL_VFS_MAX];
+	uint64_t deadline = rte_get_timer_cycles() +
+			    rte_get_timer_hz() * SVNIC_SRIOV_GOODBYE_MS / 1000;
+	uint16_t i;
+
+	for (i = 0; i < sriov_switch_num_vfs(s->sw); i++) {
+		const struct sriov_vf *vf = sriov_switch_vf_const(s->sw, i);
+		struct svnic_sriov_vf *d = &s->vfs[i];
+		struct svnic_sriov_msg *m;
+
+		if (!vf->guest.hello_done || d->port == NULL ||
+		    !svnic_vf_port_guest_connected(d->port))
+			continue;
+		m = svnic_sriov_notice_slot(d);
+		m->len = (uint16_t)sriov_mbx_build_going_down(m->buf, sizeof(m->buf),
+							      ++d->notice_seq);
+		if (m->len == 0)
+			continue;
+		d->nb_notices++;
+		d->bye = 1;
+		svnic_sriov_outbox_flush(s, i);
+	}
+	while (svnic_sriov_goodbye_pending(s) && rte_get_timer_cycles() < deadline) {
+		unsigned int n = svnic_sriov_pollfds(ad, pfd, RTE_DIM(pfd));
+
+		if (poll(pfd, n, 1) < 0 && errno != EINTR)
+			break;
+		svnic_sriov_handle(ad, pfd, n, false);
+		if (svnic_eventq_poll(&ad->aq, svnic_sriov_goodbye_event, ad) < 0)
+			break;
+		for (i = 0; i < sriov_switch_num_vfs(s->sw); i++)
+			if (s->vfs[i].bye == 1)
+				svnic_sriov_outbox_flush(s, i);
+	}
+	for (i = 0; i < sriov_switch_num_vfs(s->sw); i++)
+		if (s->vfs[i].bye == 1 || s->vfs[i].bye == 2)
+			SVNIC_DRV_LOG(INFO, "%s: VF %u's guest did not read PF_GOING_DOWN "
+				      "within %u ms", ad->hw.name, i, SVNIC_SRIOV_GOODBYE_MS);
+}
+
 void
 svnic_sriov_fini(struct svnic_adapter *ad)
 {
@@ -1462,19 +1538,7 @@ svnic_sriov_fini(struct svnic_adapter *ad)
 	svnic_mgmt_srv_close(s->mgmt);
 	s->mgmt = NULL;
 	n = sriov_switch_num_vfs(s->sw);
-	/* PF_GOING_DOWN first, so a guest's driver hears it before its VF goes */
-	for (i = 0; i < n; i++) {
-		const struct sriov_vf *vf = sriov_switch_vf_const(s->sw, i);
-		struct svnic_sriov_msg m;
-
-		if (!vf->guest.hello_done)
-			continue;
-		m.len = (uint16_t)sriov_mbx_build_going_down(m.buf, sizeof(m.buf),
-							     ++s->vfs[i].notice_seq);
-		if (m.len != 0 && svnic_sriov_mbx_send(s, i, &m) < 0)
-			SVNIC_DRV_LOG(INFO, "%s: VF %u: PF_GOING_DOWN not delivered (its window "
-				      "is full)", ad->hw.name, i);
-	}
+	svnic_sriov_goodbye(s);
 	for (i = 0; i < n; i++) {
 		const struct sriov_vf *vf = sriov_switch_vf_const(s->sw, i);
 

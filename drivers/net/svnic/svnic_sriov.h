@@ -54,6 +54,9 @@ struct svnic_sriov_args {
  */
 #define SVNIC_SRIOV_PF_QUEUE_PAIRS	4
 
+/* How long closing the PF serves guests so that they read PF_GOING_DOWN. */
+#define SVNIC_SRIOV_GOODBYE_MS	200
+
 /* VPort id of VF n on the device: VPort 0 is the PF's. */
 #define SVNIC_SRIOV_VF_VPORT(vf)	((uint16_t)(1 + (vf)))
 
