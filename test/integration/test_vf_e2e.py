@@ -142,9 +142,11 @@ def test_vf_reset_under_traffic_does_not_disturb_the_other_vf(tapworld):
     out, err = pinger.communicate(timeout=60)
     assert " 0% packet loss" in out, out + err
     assert w.vf(0)["state"] == "active"
-    # the reset guest was told (RESET_NOTICE -> INTR_RESET in testpmd)
-    wait_for(lambda: "reset" in g1.output().lower(), timeout=10,
-             what="the reset event in guest 1")
+    # the reset guest was told: RESET_NOTICE, then INTR_RESET in testpmd
+    wait_for(lambda: "VF reset by the operator" in g1.output() and
+             "Port 0: reset event" in g1.output(), timeout=10,
+             what="the reset notice and event in guest 1")
+    assert "Port 0: reset event" not in w.guests[0].output()
 
 
 def test_a_second_guest_on_the_same_vf_is_refused(nullworld):
@@ -217,8 +219,9 @@ def test_closing_the_pf_tells_the_guests(nullworld):
     g = w.guest(0, args=(), start=False)
     w.pf.quit()
     w.pf = None
-    wait_for(lambda: "reset" in g.output().lower() or g.proc.poll() is not None,
-             timeout=15, what="the guest told of PF_GOING_DOWN")
+    wait_for(lambda: "the PF is going down" in g.output(), timeout=15,
+             what="the guest told of PF_GOING_DOWN")
+    assert "Port 0: reset event" in g.output()
 
 
 def test_guest_rss_goes_through_the_mailbox(nullworld):

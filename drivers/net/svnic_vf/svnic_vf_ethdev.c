@@ -61,6 +61,7 @@ struct svnic_vf_adapter {
 	struct svnic_ring_limits ring_lim;
 	uint32_t events;			/* SVNIC_VF_EV_*, atomic */
 	bool watching;
+	bool mbx_lost;				/* the watcher's last poll failed */
 	/* RSS as the PF has it; its key is unknown until the application sets one */
 	struct svnic_rss rss;
 	/* GET_STATS counters are the VPort's, free-running: a baseline for reset */
@@ -242,8 +243,17 @@ svnic_vf_watch(void *arg)
 	pthread_mutex_lock(&ad->mbx_lock);
 	ret = svnic_vf_mbx_poll(&ad->mbx);
 	pthread_mutex_unlock(&ad->mbx_lock);
-	if (ret < 0)
-		SVNIC_DRV_LOG(ERR, "%s: mailbox: %s", ad->hw.name, strerror(-ret));
+	/* Say it once: a PF that went away would otherwise fill the log every tick. */
+	if (ret < 0 && !ad->mbx_lost) {
+		SVNIC_DRV_LOG(ERR, "%s: the mailbox does not answer (%s): the PF is gone "
+			      "or the VF was taken away; reset the port", ad->hw.name,
+			      strerror(-ret));
+		ad->mbx_lost = true;
+		__atomic_fetch_or(&ad->events, SVNIC_VF_EV_RESET, __ATOMIC_RELEASE);
+	} else if (ret == 0 && ad->mbx_lost) {
+		SVNIC_DRV_LOG(NOTICE, "%s: the mailbox answers again", ad->hw.name);
+		ad->mbx_lost = false;
+	}
 	/* Outside the lock: the application's callbacks may use the port. */
 	ev = __atomic_exchange_n(&ad->events, 0, __ATOMIC_ACQ_REL);
 	if (ev & SVNIC_VF_EV_LINK) {
