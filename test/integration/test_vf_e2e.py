@@ -124,8 +124,11 @@ def test_kill_9_of_a_guest_leaves_its_vf_reset_and_the_other_undisturbed(tapworl
     g1.kill9()
     out, err = pinger.communicate(timeout=60)
     assert " 0% packet loss" in out, out + err
-    wait_for(lambda: w.vf(1)["state"] == "attached" and not w.vf(1)["guest"],
-             timeout=10, what="VF 1 back to attached without a guest")
+    try:
+        wait_for(lambda: w.vf(1)["state"] == "attached" and not w.vf(1)["guest"],
+                 timeout=10, what="VF 1 back to attached without a guest")
+    except AssertionError:
+        raise AssertionError("VF 1: %s\nPF:\n%s" % (w.vf(1), w.pf.output()[-3000:]))
     assert w.vf(0)["state"] == "active"
     # the VF is ready for the next guest, with nothing of the old one left
     w.guest(1)

@@ -712,7 +712,14 @@ svnic_sriov_port_guest_gone(void *ctx, uint16_t vf_id)
 
 	SVNIC_DRV_LOG(INFO, "%s: VF %u: its guest left; resetting the VF", s->ad->hw.name,
 		      vf_id);
+	/*
+	 * The port closed its connection to the device's VF, which resets the VF
+	 * there (spec "Resets"): the state machine follows without a VF_RESET
+	 * command, and the VF_RESET event of that disconnect is not another reset.
+	 */
+	s->vfs[vf_id].dev_reset = true;
 	ret = sriov_vf_reset(s->sw, vf_id, false);
+	s->vfs[vf_id].dev_reset = false;
 	if (ret < 0 && ret != -ENOTCONN && ret != -ENOENT)
 		SVNIC_DRV_LOG(ERR, "%s: VF %u: reset after its guest left: %s", s->ad->hw.name,
 			      vf_id, strerror(-ret));
@@ -921,6 +928,10 @@ svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev)
 				      "quarantined: %s", ad->hw.name, ev->func, strerror(-ret));
 		break;
 	case SVNIC_EQ_EV_VF_RESET:
+		/* only this PF connects to the device's VF sockets: a disconnect is
+		 * its own VF port letting go, already followed in guest_gone */
+		if (ev->param0 == SVNIC_EQ_VF_RESET_DISCONNECT)
+			break;
 		/* the device reset it already: the state machine follows, no VF_RESET */
 		s->vfs[ev->func].dev_reset = true;
 		ret = sriov_vf_reset(s->sw, ev->func, false);
