@@ -132,7 +132,8 @@ dev_event(void)
 	h.version = SVNIC_MBX_VERSION(SVNIC_MBX_VERSION_MAJOR, SVNIC_MBX_VERSION_MINOR);
 	switch (op & 0x07) {
 	case 1:
-		dev.rx_len_field = in_u16() & (SVNIC_MBX_ST_RX_LEN_MASK >> SVNIC_MBX_ST_RX_LEN_SHIFT);
+		dev.rx_len_field = in_u16() &
+				   (SVNIC_MBX_ST_RX_LEN_MASK >> SVNIC_MBX_ST_RX_LEN_SHIFT);
 		len = (uint16_t)dev.rx_len_field;
 		in_bytes(dev.rx_win, len < SVNIC_MBX_MSG_MAX ? len : SVNIC_MBX_MSG_MAX);
 		dev.rx_valid = true;
