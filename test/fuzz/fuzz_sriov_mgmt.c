@@ -11,25 +11,10 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "fuzz_switch.h"
 #include "sriov_mgmt.h"
-#include "sriov_switch.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
-
-static struct sriov_switch *
-fuzz_switch(void)
-{
-	struct sriov_switch_cfg cfg = {
-		.total_vfs = 4, .pf_bus = 1, .first_vf_offset = 1, .vf_stride = 1,
-		.total_queue_pairs = 24, .pf_queue_pairs = 4, .max_vectors_per_vf = 4,
-		.numa_nodes = 2,
-	};
-	struct sriov_switch *sw = sriov_switch_create(&cfg);
-
-	if (sw == NULL || sriov_switch_enable(sw, 3) != 0)
-		__builtin_trap();
-	return sw;
-}
 
 static void
 fuzz_line(struct sriov_switch *sw, const char *line, size_t len)

@@ -44,6 +44,8 @@ static struct {
 	unsigned int tx_writes;		/* MBX_TX writes the device took */
 	unsigned int tx_dropped;	/* MBX_TX writes while TX_BUSY */
 	bool reg_fail;
+	bool pf_floods;			/* the RX window is never empty */
+	uint64_t flood_end;		/* past this, the client spins: fail */
 	/* put these in front of the next reply */
 	void (*before_reply)(const uint8_t *reply, size_t len);
 	/* what the notice callback saw */
@@ -120,6 +122,12 @@ dev_step(void)
 		if (!dev.pf_mute)
 			dev_pf_answer();
 	}
+	if (!dev.rx_valid && dev.pf_floods) {
+		dev.rx_len = (uint32_t)sriov_mbx_build_link_event(dev.rx_win, sizeof(dev.rx_win),
+								  0, true, true, 1000);
+		CU_ASSERT_FATAL(dev.rx_len != 0);
+		dev.rx_valid = true;
+	}
 	if (!dev.rx_valid && dev.nb_out > 0) {
 		memcpy(dev.rx_win, dev.out[0].msg, dev.out[0].len);
 		dev.rx_len = dev.out[0].len;
@@ -135,6 +143,11 @@ dev_reg_read(void *ctx, uint32_t off, uint32_t *val)
 	if (dev.reg_fail)
 		return -ECONNRESET;
 	CU_ASSERT_EQUAL(off, SVNIC_REG_MBX_STATUS);
+	if (dev.pf_floods) {
+		/* a trapped read takes time, and the client must look at the clock */
+		dev.now++;
+		CU_ASSERT_FATAL(dev.now < dev.flood_end);
+	}
 	dev_step();
 	*val = (dev.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
 	       (dev.rx_valid ? SVNIC_MBX_ST_RX_VALID |
@@ -327,6 +340,26 @@ test_tx_window_never_free(void)
 	CU_ASSERT_EQUAL(svnic_vf_mbx_mtu(&mbx, 1500), -ETIMEDOUT);
 	/* the client never wrote MBX_TX over a busy slot */
 	CU_ASSERT_EQUAL(dev.tx_dropped, 0);
+	teardown();
+}
+
+static void
+test_notice_flood_times_out(void)
+{
+	struct svnic_mbx_resources r;
+
+	setup(false);
+	up();
+	/* a PF that keeps the RX window full of notices never answers */
+	dev.pf_floods = true;
+	dev.pf_mute = true;
+	dev.flood_end = dev.now + 4 * SVNIC_VF_MBX_TIMEOUT_US_DEFAULT;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), -ETIMEDOUT);
+	CU_ASSERT_EQUAL(mbx.cnt.timeouts, 1);
+	CU_ASSERT(mbx.cnt.notices > 0);
+	CU_ASSERT_EQUAL(mbx.cnt.notices, dev.nb_notices);
+	/* the poll of an idle driver is bounded too */
+	CU_ASSERT_EQUAL(svnic_vf_mbx_poll(&mbx), 64);
 	teardown();
 }
 
@@ -661,6 +694,7 @@ static CU_TestInfo negative_tests[] = {
 	UNIT_TEST(test_request_before_hello_refused),
 	UNIT_TEST(test_timeout),
 	UNIT_TEST(test_tx_window_never_free),
+	UNIT_TEST(test_notice_flood_times_out),
 	UNIT_TEST(test_device_gone),
 	UNIT_TEST(test_wrong_seq_and_garbage_ignored),
 	UNIT_TEST(test_garbage_is_no_reply),

@@ -1,4 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
+/*
+ * The one parser of both drivers' device arguments. net_svnic (the PF) and
+ * net_svnic_vf (the guest's VF) share the key names and the rules: every key
+ * has one handler, a repeated key, an empty or over-long value, an unknown key
+ * or a missing vfio_user refuses the probe with the reason logged. The VF
+ * takes vfio_user only, and names the PF's keys as such when it gets one.
+ */
 #include <errno.h>
 #include <string.h>
 
@@ -8,37 +15,58 @@
 #include "svnic_devargs.h"
 #include "svnic_logs.h"
 
-static const char *const svnic_valid_args[] = {
-	SVNIC_VFIO_USER_ARG,
-	SVNIC_MAX_VFS_ARG,
-	SVNIC_VF_DIR_ARG,
-	SVNIC_MGMT_ARG,
-	NULL,
+/* What one driver accepts and how its messages name things. */
+struct svnic_devargs_mode {
+	const char *params;		/* the driver's PARAM_STRING, for "valid: ..." */
+	bool pf;			/* the PF-only keys are accepted */
+	const char *socket_what;	/* what vfio_user must name */
+	const char *missing_what;	/* the same, in the "missing" message */
+};
+
+static const struct svnic_devargs_mode svnic_devargs_pf_mode = {
+	.params = SVNIC_PARAM_STRING,
+	.pf = true,
+	.socket_what = "a socket path",
+	.missing_what = "the PF's vfio-user socket",
+};
+
+static const struct svnic_devargs_mode svnic_devargs_vf_mode = {
+	.params = SVNIC_VF_PARAM_STRING,
+	.pf = false,
+	.socket_what = "the VF's socket path",
+	.missing_what = "the VF socket its PF serves",
+};
+
+/* What a handler gets: the device's name for its messages, and the result. */
+struct svnic_devargs_ctx {
+	const char *name;
+	const struct svnic_devargs_mode *mode;
+	struct svnic_devargs *da;
 };
 
 /*
  * One path into @p dst (SVNIC_DEVARGS_PATH_MAX bytes), leaving @p reserve bytes
- * of it for what the driver appends. rte_kvargs calls a handler once per
- * occurrence: a second one is refused.
+ * of it for what the driver appends. A second occurrence is refused.
  */
 static int
-svnic_devargs_path(const char *key, const char *value, char *dst, size_t reserve,
-		   const char *what)
+svnic_devargs_path(const struct svnic_devargs_ctx *ctx, const char *key, const char *value,
+		   char *dst, size_t reserve, const char *what)
 {
 	size_t len, max = SVNIC_DEVARGS_PATH_MAX - 1 - reserve;
 
 	if (dst[0] != '\0') {
-		SVNIC_INIT_LOG(ERR, "%s given more than once", key);
+		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
 		return -EINVAL;
 	}
 	if (value == NULL || value[0] == '\0') {
-		SVNIC_INIT_LOG(ERR, "%s needs %s", key, what);
+		SVNIC_INIT_LOG(ERR, "%s: %s needs %s", ctx->name, key, what);
 		return -EINVAL;
 	}
 	/* The path goes into a sockaddr_un: it must fit with its NUL. */
 	len = strnlen(value, SVNIC_DEVARGS_PATH_MAX);
 	if (len > max) {
-		SVNIC_INIT_LOG(ERR, "%s=%s: path longer than %zu bytes", key, value, max);
+		SVNIC_INIT_LOG(ERR, "%s: %s=%s: path longer than %zu bytes", ctx->name, key,
+			       value, max);
 		return -EINVAL;
 	}
 	memcpy(dst, value, len + 1);
@@ -46,40 +74,40 @@ svnic_devargs_path(const char *key, const char *value, char *dst, size_t reserve
 }
 
 static int
-svnic_devargs_handle_vfio_user(const char *key, const char *value, void *opaque)
+svnic_devargs_handle_vfio_user(const struct svnic_devargs_ctx *ctx, const char *key,
+			       const char *value)
 {
-	struct svnic_devargs *da = opaque;
-
-	return svnic_devargs_path(key, value, da->vfio_user, 0, "a socket path");
+	return svnic_devargs_path(ctx, key, value, ctx->da->vfio_user, 0,
+				  ctx->mode->socket_what);
 }
 
 static int
-svnic_devargs_handle_vf_dir(const char *key, const char *value, void *opaque)
+svnic_devargs_handle_vf_dir(const struct svnic_devargs_ctx *ctx, const char *key,
+			    const char *value)
 {
-	struct svnic_devargs *da = opaque;
-
-	return svnic_devargs_path(key, value, da->vf_dir, SVNIC_VF_DIR_SUFFIX_MAX - 1,
-				  "a directory");
+	return svnic_devargs_path(ctx, key, value, ctx->da->vf_dir,
+				  SVNIC_VF_DIR_SUFFIX_MAX - 1, "a directory");
 }
 
 static int
-svnic_devargs_handle_mgmt(const char *key, const char *value, void *opaque)
+svnic_devargs_handle_mgmt(const struct svnic_devargs_ctx *ctx, const char *key,
+			  const char *value)
 {
-	struct svnic_devargs *da = opaque;
-
-	return svnic_devargs_path(key, value, da->mgmt, 0, "a socket path or \"none\"");
+	return svnic_devargs_path(ctx, key, value, ctx->da->mgmt, 0,
+				  "a socket path or \"none\"");
 }
 
 /* Decimal only, no sign, no spaces: "max_vfs=0x4" or "max_vfs= 4" is a typo. */
 static int
-svnic_devargs_handle_max_vfs(const char *key, const char *value, void *opaque)
+svnic_devargs_handle_max_vfs(const struct svnic_devargs_ctx *ctx, const char *key,
+			     const char *value)
 {
-	struct svnic_devargs *da = opaque;
+	struct svnic_devargs *da = ctx->da;
 	unsigned long n = 0;
 	const char *c;
 
 	if (da->has_max_vfs) {
-		SVNIC_INIT_LOG(ERR, "%s given more than once", key);
+		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
 		return -EINVAL;
 	}
 	if (value == NULL || value[0] == '\0')
@@ -95,78 +123,86 @@ svnic_devargs_handle_max_vfs(const char *key, const char *value, void *opaque)
 	da->has_max_vfs = true;
 	return 0;
 bad:
-	SVNIC_INIT_LOG(ERR, "%s=%s: expected a number of VFs, 0..%u", key,
+	SVNIC_INIT_LOG(ERR, "%s: %s=%s: expected a number of VFs, 0..%u", ctx->name, key,
 		       value == NULL ? "" : value, SVNIC_MAX_VFS_MAX);
 	return -EINVAL;
 }
 
 static const struct {
 	const char *key;
-	arg_handler_t fn;
+	int (*fn)(const struct svnic_devargs_ctx *ctx, const char *key, const char *value);
+	bool pf_only;
 } svnic_devargs_handlers[] = {
-	{ SVNIC_VFIO_USER_ARG, svnic_devargs_handle_vfio_user },
-	{ SVNIC_MAX_VFS_ARG, svnic_devargs_handle_max_vfs },
-	{ SVNIC_VF_DIR_ARG, svnic_devargs_handle_vf_dir },
-	{ SVNIC_MGMT_ARG, svnic_devargs_handle_mgmt },
+	{ SVNIC_VFIO_USER_ARG, svnic_devargs_handle_vfio_user, false },
+	{ SVNIC_MAX_VFS_ARG, svnic_devargs_handle_max_vfs, true },
+	{ SVNIC_VF_DIR_ARG, svnic_devargs_handle_vf_dir, true },
+	{ SVNIC_MGMT_ARG, svnic_devargs_handle_mgmt, true },
 };
 
-/* rte_kvargs_parse() refused the string: name the key it did not like. */
-static void
-svnic_devargs_explain(const char *name, const char *args)
+/* One key=value pair, in the order given: the first mistake is the one reported. */
+static int
+svnic_devargs_pair(const struct svnic_devargs_ctx *ctx, const char *key, const char *value)
 {
-	struct rte_kvargs *all = rte_kvargs_parse(args, NULL);
 	unsigned int i;
 
-	if (all != NULL) {
-		for (i = 0; i < all->count; i++) {
-			const char *const *k;
-
-			for (k = svnic_valid_args; *k != NULL; k++)
-				if (strcmp(all->pairs[i].key, *k) == 0)
-					break;
-			if (*k == NULL) {
-				SVNIC_INIT_LOG(ERR, "%s: unknown device argument \"%s\"; valid: %s",
-					       name, all->pairs[i].key, SVNIC_PARAM_STRING);
-				rte_kvargs_free(all);
-				return;
-			}
+	for (i = 0; i < RTE_DIM(svnic_devargs_handlers); i++) {
+		if (strcmp(key, svnic_devargs_handlers[i].key) != 0)
+			continue;
+		if (svnic_devargs_handlers[i].pf_only && !ctx->mode->pf) {
+			/* the user mixed the two drivers up: say which one takes it */
+			SVNIC_INIT_LOG(ERR, "%s: device argument \"%s\" belongs to net_svnic, "
+				       "the PF's driver; net_svnic_vf takes only %s", ctx->name,
+				       key, ctx->mode->params);
+			return -EINVAL;
 		}
-		rte_kvargs_free(all);
+		return svnic_devargs_handlers[i].fn(ctx, key, value);
 	}
-	SVNIC_INIT_LOG(ERR, "%s: cannot parse device arguments \"%s\"; valid: %s", name, args,
-		       SVNIC_PARAM_STRING);
+	SVNIC_INIT_LOG(ERR, "%s: unknown device argument \"%s\"; valid: %s", ctx->name, key,
+		       ctx->mode->params);
+	return -EINVAL;
+}
+
+static int
+svnic_devargs_parse_mode(const char *name, const char *args, struct svnic_devargs *da,
+			 const struct svnic_devargs_mode *mode)
+{
+	const struct svnic_devargs_ctx ctx = { .name = name, .mode = mode, .da = da };
+	struct rte_kvargs *kvlist = NULL;
+	unsigned int i;
+	int ret = 0;
+
+	memset(da, 0, sizeof(*da));
+	if (args != NULL && args[0] != '\0') {
+		/* keys are checked here, not by kvargs, so that a refusal can name one */
+		kvlist = rte_kvargs_parse(args, NULL);
+		if (kvlist == NULL) {
+			SVNIC_INIT_LOG(ERR, "%s: cannot parse device arguments \"%s\"; valid: %s",
+				       name, args, mode->params);
+			return -EINVAL;
+		}
+		for (i = 0; i < kvlist->count && ret == 0; i++)
+			ret = svnic_devargs_pair(&ctx, kvlist->pairs[i].key,
+						 kvlist->pairs[i].value);
+		rte_kvargs_free(kvlist);
+	}
+	if (ret == 0 && da->vfio_user[0] == '\0') {
+		SVNIC_INIT_LOG(ERR, "%s: missing %s=<path> (%s)", name, SVNIC_VFIO_USER_ARG,
+			       mode->missing_what);
+		ret = -EINVAL;
+	}
+	if (ret != 0)
+		memset(da, 0, sizeof(*da));
+	return ret;
 }
 
 int
 svnic_devargs_parse(const char *name, const char *args, struct svnic_devargs *da)
 {
-	struct rte_kvargs *kvlist;
-	unsigned int i;
-	int ret = 0;
+	return svnic_devargs_parse_mode(name, args, da, &svnic_devargs_pf_mode);
+}
 
-	memset(da, 0, sizeof(*da));
-	if (args == NULL || args[0] == '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: missing %s=<path> (the PF's vfio-user socket)",
-			       name, SVNIC_VFIO_USER_ARG);
-		return -EINVAL;
-	}
-	kvlist = rte_kvargs_parse(args, svnic_valid_args);
-	if (kvlist == NULL) {
-		svnic_devargs_explain(name, args);
-		return -EINVAL;
-	}
-	for (i = 0; i < RTE_DIM(svnic_devargs_handlers); i++)
-		if (rte_kvargs_process(kvlist, svnic_devargs_handlers[i].key,
-				       svnic_devargs_handlers[i].fn, da) < 0) {
-			ret = -EINVAL;
-			goto out;
-		}
-	if (da->vfio_user[0] == '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: missing %s=<path> (the PF's vfio-user socket)",
-			       name, SVNIC_VFIO_USER_ARG);
-		ret = -EINVAL;
-	}
-out:
-	rte_kvargs_free(kvlist);
-	return ret;
+int
+svnic_devargs_parse_vf(const char *name, const char *args, struct svnic_devargs *da)
+{
+	return svnic_devargs_parse_mode(name, args, da, &svnic_devargs_vf_mode);
 }

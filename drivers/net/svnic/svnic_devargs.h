@@ -3,9 +3,10 @@
 #define SVNIC_DEVARGS_H
 
 /*
- * Device arguments of the net_svnic vdev. Every key is listed here, parsed
- * strictly by one handler each; an unknown key, a repeated key or a bad value
- * refuses the probe.
+ * Device arguments of the net_svnic vdev (the PF) and of net_svnic_vf (the
+ * guest's VF), parsed by one parser. Every key is listed here, parsed strictly
+ * by one handler each; an unknown key, a repeated key or a bad value refuses
+ * the probe.
  */
 
 #include <stdbool.h>
@@ -21,6 +22,9 @@
 				SVNIC_MAX_VFS_ARG "=<0..256> " \
 				SVNIC_VF_DIR_ARG "=<dir> " \
 				SVNIC_MGMT_ARG "=<path>|none"
+
+/** net_svnic_vf's PARAM_STRING: the VF takes its socket and nothing else. */
+#define SVNIC_VF_PARAM_STRING	SVNIC_VFIO_USER_ARG "=<path>"
 
 /** NumVFs to enable at probe; checked against TotalVFs then. */
 #define SVNIC_MAX_VFS_ARG	RTE_PMD_SVNIC_MAX_VFS_ARG
@@ -51,5 +55,13 @@ struct svnic_devargs {
  *   bad value, missing vfio_user). Nothing is created on the file system.
  */
 int svnic_devargs_parse(const char *name, const char *args, struct svnic_devargs *da);
+
+/**
+ * Parse the argument string of VF device @p name (net_svnic_vf) into @p da:
+ * vfio_user only. A PF-only key (max_vfs, vf_dir, mgmt) is refused with a
+ * message that names net_svnic as its driver.
+ * @return 0, or -EINVAL with the reason logged; @p da is then zeroed.
+ */
+int svnic_devargs_parse_vf(const char *name, const char *args, struct svnic_devargs *da);
 
 #endif /* SVNIC_DEVARGS_H */

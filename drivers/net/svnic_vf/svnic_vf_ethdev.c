@@ -22,7 +22,6 @@
 #include <rte_alarm.h>
 #include <rte_cycles.h>
 #include <rte_ether.h>
-#include <rte_kvargs.h>
 #include <rte_malloc.h>
 #include <rte_string_fns.h>
 
@@ -43,7 +42,6 @@ RTE_LOG_REGISTER_SUFFIX(svnic_logtype_tx, tx, NOTICE);
 
 #define SVNIC_VF_WATCH_US	5000u
 #define SVNIC_VF_ETH_OVERHEAD	(RTE_ETHER_HDR_LEN + RTE_ETHER_CRC_LEN)
-#define SVNIC_VF_PARAM_STRING	RTE_PMD_SVNIC_VFIO_USER_ARG "=<path>"
 
 /* Notices the mailbox callback saw, for the watcher to turn into events. */
 #define SVNIC_VF_EV_LINK	(1u << 0)
@@ -75,76 +73,6 @@ static struct svnic_vf_adapter *
 svnic_vf_adapter(const struct rte_eth_dev *dev)
 {
 	return dev->data->dev_private;
-}
-
-/* --- devargs: one place for everything the user typed ------------------------ */
-
-/* net_svnic's keys: a user who gives one to the VF driver mixed the two up. */
-static const char *const svnic_vf_pf_only_args[] = {
-	RTE_PMD_SVNIC_MAX_VFS_ARG, RTE_PMD_SVNIC_VF_DIR_ARG, RTE_PMD_SVNIC_MGMT_ARG, NULL,
-};
-
-static int
-svnic_vf_devargs_key(const char *name, const char *key, const char *value,
-		     struct svnic_devargs *da)
-{
-	const char *const *k;
-	size_t len;
-
-	for (k = svnic_vf_pf_only_args; *k != NULL; k++) {
-		if (strcmp(key, *k) == 0) {
-			SVNIC_INIT_LOG(ERR, "%s: device argument \"%s\" belongs to net_svnic, the "
-				       "PF's driver; net_svnic_vf takes only %s", name, key,
-				       SVNIC_VF_PARAM_STRING);
-			return -EINVAL;
-		}
-	}
-	if (strcmp(key, RTE_PMD_SVNIC_VFIO_USER_ARG) != 0) {
-		SVNIC_INIT_LOG(ERR, "%s: unknown device argument \"%s\"; valid: %s", name, key,
-			       SVNIC_VF_PARAM_STRING);
-		return -EINVAL;
-	}
-	if (da->vfio_user[0] != '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", name, key);
-		return -EINVAL;
-	}
-	if (value == NULL || value[0] == '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: %s needs the VF's socket path", name, key);
-		return -EINVAL;
-	}
-	len = strnlen(value, sizeof(da->vfio_user));
-	if (len == sizeof(da->vfio_user)) {
-		SVNIC_INIT_LOG(ERR, "%s: %s=%s: path longer than %zu bytes", name, key, value,
-			       sizeof(da->vfio_user) - 1);
-		return -EINVAL;
-	}
-	memcpy(da->vfio_user, value, len + 1);
-	return 0;
-}
-
-static int
-svnic_vf_devargs_parse(const char *name, const char *args, struct svnic_devargs *da)
-{
-	struct rte_kvargs *kv;
-	unsigned int i;
-	int ret = 0;
-
-	memset(da, 0, sizeof(*da));
-	kv = args != NULL && args[0] != '\0' ? rte_kvargs_parse(args, NULL) : NULL;
-	if (kv == NULL && args != NULL && args[0] != '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: cannot parse device arguments \"%s\"; valid: %s", name,
-			       args, SVNIC_VF_PARAM_STRING);
-		return -EINVAL;
-	}
-	for (i = 0; kv != NULL && i < kv->count && ret == 0; i++)
-		ret = svnic_vf_devargs_key(name, kv->pairs[i].key, kv->pairs[i].value, da);
-	rte_kvargs_free(kv);
-	if (ret == 0 && da->vfio_user[0] == '\0') {
-		SVNIC_INIT_LOG(ERR, "%s: missing %s=<path> (the VF socket its PF serves)", name,
-			       RTE_PMD_SVNIC_VFIO_USER_ARG);
-		ret = -EINVAL;
-	}
-	return ret;
 }
 
 /* --- the mailbox over BAR0 -------------------------------------------------- */
@@ -1076,7 +1004,7 @@ svnic_vf_vdev_probe(struct rte_vdev_device *vdev)
 		SVNIC_INIT_LOG(ERR, "%s: secondary processes are not supported", name);
 		return -ENOTSUP;
 	}
-	ret = svnic_vf_devargs_parse(name, rte_vdev_device_args(vdev), &da);
+	ret = svnic_devargs_parse_vf(name, rte_vdev_device_args(vdev), &da);
 	if (ret < 0)
 		goto out;
 	dev = rte_eth_vdev_allocate(vdev, sizeof(*ad));

@@ -185,12 +185,17 @@ svnic_vf_mbx_wait(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint64_t 
 			if (!(st & SVNIC_MBX_ST_TX_BUSY))
 				return 0;
 		}
-		if (rx == SVNIC_VF_MBX_RX_OTHER)
-			continue;	/* look again before sleeping: more may wait */
+		/*
+		 * The clock before anything else: a PF that keeps the RX window
+		 * full (notices, garbage) must not hold the request past its
+		 * deadline.
+		 */
 		if (m->ops->now_us(m->ctx) >= deadline) {
 			m->cnt.timeouts++;
 			return -ETIMEDOUT;
 		}
+		if (rx == SVNIC_VF_MBX_RX_OTHER)
+			continue;	/* look again before sleeping: more may wait */
 		m->ops->wait(m->ctx, SVNIC_VF_MBX_POLL_US);
 	}
 }
