@@ -238,6 +238,26 @@ emu_func_fault(struct emu_func *f, uint32_t reason, uint32_t queue, uint64_t iov
 
 /* --- mailbox -------------------------------------------------------------- */
 
+static uint32_t
+emu_mbx_status(const struct emu_func *f)
+{
+	return (f->mbx.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (f->mbx.rx_valid ? SVNIC_MBX_ST_RX_VALID |
+		((uint32_t)f->mbx.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
+}
+
+/*
+ * After every change of a VF's mailbox state: MBX_STATUS into the notify
+ * page (spec "Notify page"). Release: a VF that sees RX_VALID there sees the
+ * RX window's bytes, written before.
+ */
+static void
+emu_mbx_mirror(struct emu_func *vf)
+{
+	__atomic_store_n((uint32_t *)(vf->bar0 + SVNIC_NOTIFY_MBX_STATUS), emu_mbx_status(vf),
+			 __ATOMIC_RELEASE);
+}
+
 /* The device places @p msg in a VF's RX window (MBX_SEND, RESET_NOTICE). */
 static void
 emu_mbx_deliver(struct emu_func *vf, const void *msg, uint16_t len, uint32_t extra_cause)
@@ -246,6 +266,7 @@ emu_mbx_deliver(struct emu_func *vf, const void *msg, uint16_t len, uint32_t ext
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	vf->mbx.rx_valid = true;
 	vf->mbx.rx_len = len;
+	emu_mbx_mirror(vf);
 	emu_func_raise(vf, SVNIC_INT_MBX_RX | extra_cause);
 }
 
@@ -289,6 +310,7 @@ emu_mbx_recv_from_vf(struct emu_dev *dev, uint16_t vf_id, void *buf, uint32_t ca
 	memcpy(buf, vf->mbx.tx_msg, vf->mbx.tx_len);
 	*len = vf->mbx.tx_len;
 	vf->mbx.tx_busy = false;
+	emu_mbx_mirror(vf);
 	emu_func_raise(vf, SVNIC_INT_MBX_TX_DONE);
 	return 0;
 }
@@ -384,11 +406,7 @@ emu_reg_read(struct emu_func *f, uint32_t off)
 	case SVNIC_REG_EQ_HEAD: return pf ? f->eq_head : 0;
 	case SVNIC_REG_EQ_TAIL: return pf ? f->eq_tail : 0;
 	case SVNIC_REG_MBX_STATUS:
-		if (pf)
-			return 0;
-		return (f->mbx.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
-		       (f->mbx.rx_valid ? SVNIC_MBX_ST_RX_VALID |
-			((uint32_t)f->mbx.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
+		return pf ? 0 : emu_mbx_status(f);
 	default:
 		break;
 	}
@@ -525,12 +543,14 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 			memcpy(f->mbx.tx_msg, f->bar0 + SVNIC_VF_MBX_TX_WIN, len);
 			f->mbx.tx_len = (uint16_t)len;
 			f->mbx.tx_busy = true;
+			emu_mbx_mirror(f);
 			emu_dev_post_event(dev, SVNIC_EQ_EV_MBX_MSG, f->vf_id, len, 0, 0);
 			return;
 		}
 		case SVNIC_REG_MBX_RX_ACK:
 			if ((val & 1) && f->mbx.rx_valid) {
 				f->mbx.rx_valid = false;
+				emu_mbx_mirror(f);
 				emu_dev_post_event(dev, SVNIC_EQ_EV_MBX_RX_DONE, f->vf_id, 0, 0, 0);
 			}
 			return;

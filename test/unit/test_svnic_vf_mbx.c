@@ -46,6 +46,12 @@ static struct {
 	bool reg_fail;
 	bool pf_floods;			/* the RX window is never empty */
 	uint64_t flood_end;		/* past this, the client spins: fail */
+	/* spec 1.1: MBX_STATUS mirrored in shared memory, the misc vector */
+	uint32_t mirror;
+	unsigned int reg_reads;		/* trapped MBX_STATUS reads */
+	unsigned int cause_clears;	/* INT_CAUSE.MBX_RX W1C writes */
+	unsigned int irq_waits;
+	unsigned int yields;		/* wait(0): looks at the mirror */
 	/* put these in front of the next reply */
 	void (*before_reply)(const uint8_t *reply, size_t len);
 	/* what the notice callback saw */
@@ -136,6 +142,14 @@ dev_step(void)
 	}
 }
 
+static uint32_t
+dev_status(void)
+{
+	return (dev.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (dev.rx_valid ? SVNIC_MBX_ST_RX_VALID |
+		(dev.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
+}
+
 static int
 dev_reg_read(void *ctx, uint32_t off, uint32_t *val)
 {
@@ -148,10 +162,9 @@ dev_reg_read(void *ctx, uint32_t off, uint32_t *val)
 		dev.now++;
 		CU_ASSERT_FATAL(dev.now < dev.flood_end);
 	}
+	dev.reg_reads++;
 	dev_step();
-	*val = (dev.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
-	       (dev.rx_valid ? SVNIC_MBX_ST_RX_VALID |
-		(dev.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
+	*val = dev_status();
 	return 0;
 }
 
@@ -179,9 +192,14 @@ dev_reg_write(void *ctx, uint32_t off, uint32_t val)
 		CU_ASSERT(dev.rx_valid);
 		dev.rx_valid = false;
 		break;
+	case SVNIC_REG_INT_CAUSE:
+		CU_ASSERT_EQUAL(val, SVNIC_INT_MBX_RX);
+		dev.cause_clears++;
+		break;
 	default:
 		CU_FAIL("write to a register the mailbox does not use");
 	}
+	dev.mirror = dev_status();
 	return 0;
 }
 
@@ -198,6 +216,37 @@ dev_now(void *ctx)
 	CU_ASSERT_PTR_EQUAL(ctx, &dev);
 	return dev.now;
 }
+
+/* Mirror and interrupt: the PF runs only while the client sleeps on the vector. */
+static void
+dev_wait_mirror(void *ctx, unsigned int us)
+{
+	CU_ASSERT_PTR_EQUAL(ctx, &dev);
+	CU_ASSERT_EQUAL(us, 0);		/* never a sleep: looks while spinning */
+	dev.yields++;
+	dev.now += 10;
+}
+
+static void
+dev_irq_wait(void *ctx, unsigned int us)
+{
+	CU_ASSERT_PTR_EQUAL(ctx, &dev);
+	CU_ASSERT(us > 0);
+	/* armed before every sleep: else the edge may never come */
+	CU_ASSERT_EQUAL(dev.cause_clears, dev.irq_waits + 1);
+	dev.irq_waits++;
+	dev.now += us;
+	dev_step();
+	dev.mirror = dev_status();
+}
+
+static const struct svnic_vf_mbx_ops dev_ops_irq = {
+	.reg_read = dev_reg_read,
+	.reg_write = dev_reg_write,
+	.wait = dev_wait_mirror,
+	.irq_wait = dev_irq_wait,
+	.now_us = dev_now,
+};
 
 static const struct svnic_vf_mbx_ops dev_ops = {
 	.reg_read = dev_reg_read,
@@ -689,6 +738,37 @@ test_filters_rss_mtu(void)
 	teardown();
 }
 
+/* Spec 1.1: waits look at the mirror, then sleep on the armed vector; no trapped read. */
+static void
+test_mirror_and_interrupt_wait(void)
+{
+	struct svnic_mbx_resources r;
+	uint64_t t0;
+
+	setup(false);
+	CU_ASSERT_EQUAL_FATAL(svnic_vf_mbx_init(&mbx, &dev_ops_irq, &dev, dev.tx_win,
+						dev.rx_win, on_notice, &dev), 0);
+	svnic_vf_mbx_set_mirror(&mbx, &dev.mirror);
+	up();
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT_EQUAL(r.num_queue_pairs, VF_Q);
+	CU_ASSERT_EQUAL(dev.reg_reads, 0);
+	CU_ASSERT_EQUAL(dev.tx_writes, 2);
+	/* each reply came in the first sleep, after the spin ran out */
+	CU_ASSERT_EQUAL(dev.irq_waits, 2);
+	CU_ASSERT_EQUAL(dev.cause_clears, 2);
+	CU_ASSERT(dev.yields >= 2 * (SVNIC_VF_MBX_SPIN_US / 10));
+	/* a PF that never answers: the sleeps time out, the request too */
+	dev.pf_mute = true;
+	t0 = dev.now;
+	dev.irq_waits = dev.cause_clears = 0;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), -ETIMEDOUT);
+	CU_ASSERT(dev.now - t0 >= mbx.timeout_us);
+	CU_ASSERT(dev.irq_waits > 1);
+	CU_ASSERT_EQUAL(dev.reg_reads, 0);
+	teardown();
+}
+
 static CU_TestInfo negative_tests[] = {
 	UNIT_TEST(test_bad_arguments),
 	UNIT_TEST(test_request_before_hello_refused),
@@ -711,6 +791,7 @@ static CU_TestInfo protocol_tests[] = {
 	UNIT_TEST(test_notice_between_request_and_reply),
 	UNIT_TEST(test_notices_while_idle),
 	UNIT_TEST(test_filters_rss_mtu),
+	UNIT_TEST(test_mirror_and_interrupt_wait),
 	CU_TEST_INFO_NULL,
 };
 

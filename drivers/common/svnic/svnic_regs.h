@@ -30,7 +30,7 @@
 
 /* Version of this register map and of the admin queue (device-spec.rst). */
 #define SVNIC_SPEC_VERSION_MAJOR	1
-#define SVNIC_SPEC_VERSION_MINOR	0
+#define SVNIC_SPEC_VERSION_MINOR	1	/* 1.1: the VF's MBX_STATUS mirror */
 #define SVNIC_SPEC_VERSION		((SVNIC_SPEC_VERSION_MAJOR << 16) | \
 					 SVNIC_SPEC_VERSION_MINOR)
 
@@ -187,6 +187,13 @@
 #define SVNIC_NOTIFY_VF_SUMMARY_WORDS	(SVNIC_VF_QP_MAX / 64u)
 /* Written by the device only: non-zero while its datapath thread sleeps. */
 #define SVNIC_NOTIFY_SLEEPING		(SVNIC_REG_NOTIFY_PAGE + 0x80u)	/* u32 */
+/*
+ * Since spec 1.1, VF only, written by the device only: MBX_STATUS as it is
+ * after every change, so a VF waits for its mailbox in shared memory instead
+ * of with trapped reads. The device never reads it back.
+ */
+#define SVNIC_NOTIFY_MBX_STATUS		(SVNIC_REG_NOTIFY_PAGE + 0xc0u)	/* u32 */
+#define SVNIC_SPEC_MINOR_MBX_MIRROR	1
 
 /* --- doorbell slots (mmap-able) --- */
 
@@ -208,12 +215,15 @@
 #define SVNIC_RST_INT_MASK_VF		SVNIC_INT_VF_MASK
 #define SVNIC_RST_DEV_STATUS		SVNIC_STATUS_READY
 
-static_assert(SVNIC_SPEC_VERSION == 0x00010000, "register map version 1.0");
+static_assert(SVNIC_SPEC_VERSION == 0x00010001, "register map version 1.1");
 static_assert(SVNIC_REG_CTRL_END <= SVNIC_REG_NOTIFY_PAGE, "control registers fit page 0");
 static_assert(SVNIC_NOTIFY_SLEEPING >=
 	      SVNIC_NOTIFY_TX_SUMMARY(SVNIC_NOTIFY_PF_SUMMARY_WORDS),
 	      "SLEEPING after the summary words");
 static_assert(SVNIC_NOTIFY_SLEEPING % 64 == 0, "SLEEPING has a cache line of its own");
+static_assert(SVNIC_NOTIFY_MBX_STATUS % 64 == 0 &&
+	      SVNIC_NOTIFY_MBX_STATUS >= SVNIC_NOTIFY_SLEEPING + 64,
+	      "the mailbox mirror has a cache line of its own");
 static_assert(SVNIC_PF_DB(SVNIC_QP_MAX) <= SVNIC_PF_BAR0_SIZE, "PF doorbells fit BAR0");
 static_assert(SVNIC_VF_DB(SVNIC_VF_QP_MAX) <= SVNIC_VF_MBX_PAGE, "VF doorbells fit page 2");
 static_assert(SVNIC_VF_MBX_RX_WIN + SVNIC_VF_MBX_WIN_SIZE <= SVNIC_VF_BAR0_SIZE,

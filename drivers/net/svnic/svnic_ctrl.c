@@ -98,10 +98,20 @@ svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
 	svnic_ethdev_event(ctx, ev);
 }
 
+static void
+svnic_ctrl_drain(struct svnic_adapter *ad)
+{
+	if (svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad) < 0)
+		SVNIC_DRV_LOG(ERR, "%s: event queue: cannot give entries back", ad->hw.name);
+}
+
 /*
- * The misc vector fires once per 0 -> non-zero transition of the unmasked
- * causes: clear them (RW1C) before reading the ring, so that an event posted
- * while we drain raises a new edge instead of being lost behind a stale cause.
+ * The ring first: it is memory, and the VF waiting for its mailbox reply
+ * should not wait behind two trapped accesses (round trips to the device).
+ * Then, when the vector fired or on the tick, the causes are cleared (RW1C):
+ * the misc vector fires once per 0 -> non-zero transition of the unmasked
+ * causes, so an event posted between the drain and the clear raised no new
+ * edge, and the ring is drained once more; one posted after the clear does.
  */
 static void
 svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
@@ -109,16 +119,13 @@ svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
 	struct svnic_ctrl *c = &ad->ctrl;
 	uint32_t cause = 0;
 
-	/*
-	 * INT_CAUSE is a trapped register (a round trip to the device): read it
-	 * only when the vector fired or on the tick. The ring itself is memory
-	 * and costs nothing to look at on every wake-up.
-	 */
-	if (irq && c->irq_fd >= 0 && svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) == 0 &&
-	    (cause & SVNIC_CTRL_CAUSES) != 0)
-		(void)svnic_hw_reg_write(&ad->hw, SVNIC_REG_INT_CAUSE, cause & SVNIC_CTRL_CAUSES);
-	if (svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad) < 0)
-		SVNIC_DRV_LOG(ERR, "%s: event queue: cannot give entries back", ad->hw.name);
+	svnic_ctrl_drain(ad);
+	if (!irq || c->irq_fd < 0 ||
+	    svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) != 0 ||
+	    (cause & SVNIC_CTRL_CAUSES) == 0)
+		return;
+	(void)svnic_hw_reg_write(&ad->hw, SVNIC_REG_INT_CAUSE, cause & SVNIC_CTRL_CAUSES);
+	svnic_ctrl_drain(ad);
 	if (cause & SVNIC_INT_EQ_OVERFLOW) {
 		/* Events were lost: look at what they could have said (spec "Event queue"). */
 		SVNIC_DRV_LOG(WARNING, "%s: event queue overflowed; resynchronising",

@@ -110,6 +110,7 @@ svnic_hw_read_ident(struct svnic_hw *hw, uint32_t *func)
 			       hw->name, ver >> 16, ver & 0xffff, SVNIC_SPEC_VERSION_MAJOR);
 		return -ENOTSUP;
 	}
+	hw->spec_minor = (uint16_t)(ver & 0xffff);
 	return 0;
 }
 

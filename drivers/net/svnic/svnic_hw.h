@@ -74,6 +74,7 @@ struct svnic_hw {
 	/** Set before svnic_hw_init(): the driver is net_svnic_vf and wants a VF. */
 	bool want_vf;
 	uint16_t vf_id;				/**< FUNC of a VF */
+	uint16_t spec_minor;			/**< VERSION 15:0 of the device */
 	uint16_t total_vfs;			/**< SR-IOV capability TotalVFs */
 	uint16_t sriov_cap;			/**< its config-space offset */
 	uint16_t nb_queue_pairs;		/**< RESOURCES */

@@ -17,6 +17,7 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include <linux/pci_regs.h>
 #include <linux/vfio.h>
 
 #include <rte_log.h>
@@ -174,13 +175,61 @@ svnic_vu_dma_unmap(struct svnic_hw *hw, uint64_t iova, uint64_t len)
 	return ret;
 }
 
+/* Offset of the MSI-X capability in config space, 0 when there is none. */
+static uint8_t
+svnic_vu_msix_cap(struct svnic_hw *hw)
+{
+	uint8_t pos = 0, hdr[2];
+	unsigned int hops;
+
+	if (svnic_vu_cfg_read(hw, PCI_CAPABILITY_LIST, &pos, 1) < 0)
+		return 0;
+	/* bounded: a malformed list must not loop (48 dword-aligned slots fit) */
+	for (hops = 0; pos >= PCI_STD_HEADER_SIZEOF && hops < 48; hops++) {
+		if (svnic_vu_cfg_read(hw, pos & ~3u, hdr, sizeof(hdr)) < 0)
+			return 0;
+		if (hdr[0] == PCI_CAP_ID_MSIX)
+			return pos & ~3u;
+		pos = hdr[1];
+	}
+	return 0;
+}
+
+/*
+ * Binding eventfds to MSI-X vectors also enables MSI-X in the function's
+ * config space, as VFIO_DEVICE_SET_IRQS does in the kernel's vfio-pci: the
+ * device raises no vector of a function whose MSI-X is off (spec
+ * "Interrupts"). Disabling is left to the function's reset.
+ */
+static int
+svnic_vu_msix_enable(struct svnic_hw *hw)
+{
+	uint8_t cap = svnic_vu_msix_cap(hw);
+	uint16_t flags;
+	int ret;
+
+	if (cap == 0)
+		return -ENOTSUP;
+	ret = svnic_vu_cfg_read(hw, cap + PCI_MSIX_FLAGS, &flags, sizeof(flags));
+	if (ret < 0 || ((flags & PCI_MSIX_FLAGS_ENABLE) && !(flags & PCI_MSIX_FLAGS_MASKALL)))
+		return ret;
+	flags = (uint16_t)((flags | PCI_MSIX_FLAGS_ENABLE) & ~PCI_MSIX_FLAGS_MASKALL);
+	return svnic_vu_cfg_write(hw, cap + PCI_MSIX_FLAGS, &flags, sizeof(flags));
+}
+
 static int
 svnic_vu_irq_set(struct svnic_hw *hw, uint32_t start, uint32_t count, const int *fds)
 {
+	uint32_t i;
 	int ret = vfio_user_client_set_irq_eventfds(svnic_vu_lock(hw), VFIO_PCI_MSIX_IRQ_INDEX,
 						    start, count, fds);
 
 	svnic_vu_unlock(hw);
+	for (i = 0; ret == 0 && i < count; i++)
+		if (fds[i] >= 0) {
+			ret = svnic_vu_msix_enable(hw);
+			break;
+		}
 	return ret;
 }
 

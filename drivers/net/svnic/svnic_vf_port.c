@@ -11,7 +11,10 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <linux/pci_regs.h>
+
 #include "sriov_log.h"
+#include "svnic_pci.h"
 #include "svnic_vf_port.h"
 
 /* A VF is a PCI function: the standard set of regions and irq types. */
@@ -197,15 +200,38 @@ svnic_vf_port_irq_info(void *ctx, uint32_t index, struct vfio_irq_info *info)
 	return 0;
 }
 
+/*
+ * MSI-X Enable and Function Mask are for the device to honour (spec
+ * "Interrupts"): when a guest's config write touched them, the mediated value
+ * goes on to the device's VF, or no vector the guest bound would ever fire.
+ */
+static int
+svnic_vf_port_msix_sync(struct svnic_vf_port *p, uint32_t off, uint32_t count)
+{
+	const uint32_t flags_off = SVNIC_VF_CFG_MSIX_CAP + PCI_MSIX_FLAGS;
+	uint16_t v;
+
+	if (off + count <= flags_off || off >= flags_off + sizeof(v) || p->dev == NULL)
+		return 0;
+	v = (uint16_t)((sriov_cfg_msix_enabled(p->cfg) ? PCI_MSIX_FLAGS_ENABLE : 0) |
+		       (sriov_cfg_msix_masked(p->cfg) ? PCI_MSIX_FLAGS_MASKALL : 0));
+	return p->dev_ops->region_write(p->dev, VFIO_PCI_CONFIG_REGION_INDEX, flags_off, &v,
+					sizeof(v));
+}
+
 static int
 svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *buf,
 			    uint32_t count, bool is_write)
 {
 	struct svnic_vf_port *p = ctx;
+	int ret;
 
-	if (index == VFIO_PCI_CONFIG_REGION_INDEX)
-		return is_write ? sriov_cfg_write(p->cfg, (uint32_t)offset, buf, count) :
-				  sriov_cfg_read(p->cfg, (uint32_t)offset, buf, count);
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX && !is_write)
+		return sriov_cfg_read(p->cfg, (uint32_t)offset, buf, count);
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		ret = sriov_cfg_write(p->cfg, (uint32_t)offset, buf, count);
+		return ret < 0 ? ret : svnic_vf_port_msix_sync(p, (uint32_t)offset, count);
+	}
 	if (p->dev == NULL)
 		return -ENODEV;
 	return is_write ? p->dev_ops->region_write(p->dev, index, offset, buf, count) :

@@ -9,12 +9,17 @@
  *
  * Notices from the PF are taken by a watcher, an EAL alarm every
  * SVNIC_VF_WATCH_US in the interrupt thread: the mailbox is shared memory
- * plus one trapped status read, cheap enough to poll, and polling needs no
- * MSI-X eventfd plumbing in the guest.
+ * and, on a spec 1.1 device, so is its status, cheap enough to poll. A
+ * request waits for its reply on the misc vector's eventfd (MBX_RX), which
+ * only the requesting thread reads.
  */
 #include <errno.h>
+#include <poll.h>
 #include <pthread.h>
+#include <sched.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <unistd.h>
 
 #include <bus_vdev_driver.h>
 #include <ethdev_driver.h>
@@ -56,6 +61,7 @@ struct svnic_vf_adapter {
 	pthread_mutex_t mbx_lock;
 	struct svnic_vf_mbx mbx;
 	struct svnic_mbx_resources res;		/* GET_RESOURCES of this session */
+	int irq_fd;				/* misc vector's eventfd, -1: none */
 	struct svnic_ring_limits ring_lim;
 	uint32_t events;			/* SVNIC_VF_EV_*, atomic */
 	bool watching;
@@ -80,25 +86,52 @@ svnic_vf_adapter(const struct rte_eth_dev *dev)
 static int
 svnic_vf_mbx_reg_read(void *ctx, uint32_t off, uint32_t *val)
 {
-	return svnic_hw_reg_read(ctx, off, val);
+	struct svnic_vf_adapter *ad = ctx;
+
+	return svnic_hw_reg_read(&ad->hw, off, val);
 }
 
 static int
 svnic_vf_mbx_reg_write(void *ctx, uint32_t off, uint32_t val)
 {
-	return svnic_hw_reg_write(ctx, off, val);
+	struct svnic_vf_adapter *ad = ctx;
+
+	return svnic_hw_reg_write(&ad->hw, off, val);
 }
 
 static void
 svnic_vf_mbx_wait_us(void *ctx, unsigned int us)
 {
 	RTE_SET_USED(ctx);
+	/* Between looks at the mirror: the PF and the device may want this CPU. */
+	if (us == 0) {
+		sched_yield();
+		return;
+	}
 	/*
 	 * Spin: a reply takes tens of microseconds, and a sleep this short
 	 * costs the timer slack (50 us by default) on every poll. The wait is
 	 * bounded by the request's timeout and only the caller's thread spins.
 	 */
 	rte_delay_us_block(us);
+}
+
+static void
+svnic_vf_mbx_irq_wait(void *ctx, unsigned int us)
+{
+	struct svnic_vf_adapter *ad = ctx;
+	struct pollfd pfd = { .fd = ad->irq_fd, .events = POLLIN };
+	uint64_t v;
+
+	if (ad->irq_fd < 0) {
+		rte_delay_us_sleep(us);
+		return;
+	}
+	/* the eventfd is non-blocking: an empty one says EAGAIN, fine */
+	if (poll(&pfd, 1, (int)((us + 999) / 1000)) > 0 &&
+	    read(ad->irq_fd, &v, sizeof(v)) < 0 && errno != EAGAIN)
+		SVNIC_DRV_LOG(DEBUG, "%s: misc vector eventfd: %s", ad->hw.name,
+			      strerror(errno));
 }
 
 static uint64_t
@@ -112,8 +145,63 @@ static const struct svnic_vf_mbx_ops svnic_vf_mbx_hw_ops = {
 	.reg_read = svnic_vf_mbx_reg_read,
 	.reg_write = svnic_vf_mbx_reg_write,
 	.wait = svnic_vf_mbx_wait_us,
+	.irq_wait = svnic_vf_mbx_irq_wait,
 	.now_us = svnic_vf_mbx_now_us,
 };
+
+/*
+ * The misc vector to an eventfd, MBX_RX unmasked: a request sleeps on it for
+ * its reply. Again after every reset of the VF (INT_MASK and INT_VECTOR go
+ * back to their reset values). Without it, waits poll: slower, still correct.
+ */
+static void
+svnic_vf_irq_setup(struct svnic_vf_adapter *ad)
+{
+	struct svnic_hw *hw = &ad->hw;
+	int ret;
+
+	if (hw->ops->irq_set == NULL)
+		return;
+	if (ad->irq_fd < 0)
+		ad->irq_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (ad->irq_fd < 0) {
+		SVNIC_INIT_LOG(INFO, "%s: no eventfd for the mailbox (%s): replies are polled",
+			       hw->name, strerror(errno));
+		return;
+	}
+	ret = hw->ops->irq_set(hw, 0, 1, &ad->irq_fd);
+	if (ret == 0)
+		ret = svnic_hw_reg_write(hw, SVNIC_REG_INT_VECTOR, 0);
+	if (ret == 0)
+		ret = svnic_hw_reg_write(hw, SVNIC_REG_INT_MASK,
+					 SVNIC_INT_VF_MASK & ~SVNIC_INT_MBX_RX);
+	if (ret < 0) {
+		SVNIC_INIT_LOG(INFO, "%s: misc vector not bound (%s): replies are polled",
+			       hw->name, strerror(-ret));
+		close(ad->irq_fd);
+		ad->irq_fd = -1;
+	}
+}
+
+static void
+svnic_vf_irq_teardown(struct svnic_vf_adapter *ad)
+{
+	if (ad->irq_fd < 0)
+		return;
+	/* the VF's reset on disconnect masks it again; the device drops its copy */
+	close(ad->irq_fd);
+	ad->irq_fd = -1;
+}
+
+/* Spec 1.1 devices mirror MBX_STATUS in the notify page: waits cost no trap. */
+static void
+svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
+{
+	struct svnic_hw *hw = &ad->hw;
+
+	svnic_vf_mbx_set_mirror(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_MIRROR ?
+				svnic_hw_bar0_addr(hw, SVNIC_NOTIFY_MBX_STATUS) : NULL);
+}
 
 /* Under mbx_lock: only note what happened, the watcher raises the events. */
 static void
@@ -860,6 +948,7 @@ svnic_vf_dev_close(struct rte_eth_dev *dev)
 	svnic_vf_queues_release(dev);
 	/* letting go of the socket resets the VF (spec "Resets": VF disconnect) */
 	svnic_hw_fini(&ad->hw);
+	svnic_vf_irq_teardown(ad);
 	pthread_mutex_destroy(&ad->mbx_lock);
 	SVNIC_INIT_LOG(INFO, "%s: closed", ad->hw.name);
 	return 0;
@@ -879,8 +968,11 @@ svnic_vf_dev_reset(struct rte_eth_dev *dev)
 	svnic_vf_watch_stop(ad);
 	ret = svnic_hw_restart(&ad->hw);
 	svnic_vf_queues_release(dev);
-	if (ret == 0)
+	if (ret == 0) {
+		svnic_vf_irq_setup(ad);
+		svnic_vf_mbx_mirror_setup(ad);
 		ret = svnic_vf_session(ad);
+	}
 	if (ret == 0)
 		ret = svnic_vf_mac_table(ad);
 	if (ret == 0) {
@@ -947,6 +1039,7 @@ svnic_vf_init(struct rte_eth_dev *dev)
 	int ret;
 
 	ad->eth_dev = dev;
+	ad->irq_fd = -1;
 	hw->want_vf = true;
 	ret = svnic_hw_init(hw);
 	if (ret < 0)
@@ -955,11 +1048,14 @@ svnic_vf_init(struct rte_eth_dev *dev)
 	if (ret < 0)
 		goto close_hw;
 	pthread_mutex_init(&ad->mbx_lock, NULL);
-	ret = svnic_vf_mbx_init(&ad->mbx, &svnic_vf_mbx_hw_ops, hw,
+	ret = svnic_vf_mbx_init(&ad->mbx, &svnic_vf_mbx_hw_ops, ad,
 				svnic_hw_bar0_addr(hw, SVNIC_VF_MBX_TX_WIN),
 				svnic_hw_bar0_addr(hw, SVNIC_VF_MBX_RX_WIN), svnic_vf_notice, ad);
-	if (ret == 0)
+	if (ret == 0) {
+		svnic_vf_irq_setup(ad);
+		svnic_vf_mbx_mirror_setup(ad);
 		ret = svnic_vf_session(ad);
+	}
 	if (ret == 0)
 		ret = svnic_vf_mac_table(ad);
 	if (ret < 0)
@@ -988,6 +1084,7 @@ destroy_lock:
 	pthread_mutex_destroy(&ad->mbx_lock);
 close_hw:
 	svnic_hw_fini(hw);
+	svnic_vf_irq_teardown(ad);
 	return ret;
 }
 

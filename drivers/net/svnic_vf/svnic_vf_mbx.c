@@ -6,6 +6,12 @@
  * (doc/device-spec.rst "Mailbox"). So the client always drains the RX window
  * while it waits, whatever it waits for: a PF that wants to send a notice
  * before it takes our request must not be stuck behind us.
+ *
+ * Waiting costs no trapped access where the device mirrors MBX_STATUS in the
+ * notify page (spec 1.1): each look at a trapped register is a round trip
+ * through the PF to the device, and the PF's control thread serves both. A
+ * wait looks at the mirror for SVNIC_VF_MBX_SPIN_US, then sleeps on the misc
+ * vector with a timeout, so no message is ever found only by its interrupt.
  */
 #include <errno.h>
 #include <stdatomic.h>
@@ -51,9 +57,20 @@ svnic_vf_mbx_init(struct svnic_vf_mbx *m, const struct svnic_vf_mbx_ops *ops, vo
 	return 0;
 }
 
+void
+svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror)
+{
+	m->status_mirror = mirror;
+}
+
 static int
 svnic_vf_mbx_status(struct svnic_vf_mbx *m, uint32_t *st)
 {
+	/* acquire: the RX window's bytes were written before the mirror was */
+	if (m->status_mirror != NULL) {
+		*st = __atomic_load_n(m->status_mirror, __ATOMIC_ACQUIRE);
+		return 0;
+	}
 	return m->ops->reg_read(m->ctx, SVNIC_REG_MBX_STATUS, st) < 0 ? -EIO : 0;
 }
 
@@ -69,16 +86,17 @@ svnic_vf_mbx_drop_reply(struct svnic_vf_mbx *m, const uint8_t *msg, size_t len,
 		m->cnt.garbage++;
 }
 
-/* Take one message out of the RX window, if there is one, and acknowledge it. */
+/*
+ * Take one message out of the RX window, if MBX_STATUS @p st says there is
+ * one, and acknowledge it.
+ */
 static int
-svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w)
+svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t st)
 {
 	uint8_t msg[SVNIC_MBX_MSG_MAX];
 	struct svnic_mbx_hdr hdr;
-	uint32_t st, len;
+	uint32_t len;
 
-	if (svnic_vf_mbx_status(m, &st) < 0)
-		return -EIO;
 	if (!(st & SVNIC_MBX_ST_RX_VALID))
 		return SVNIC_VF_MBX_RX_NONE;
 	len = (st & SVNIC_MBX_ST_RX_LEN_MASK) >> SVNIC_MBX_ST_RX_LEN_SHIFT;
@@ -135,11 +153,14 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w)
 int
 svnic_vf_mbx_poll(struct svnic_vf_mbx *m)
 {
+	uint32_t st;
 	int n = 0, ret;
 
 	/* bounded: a PF that keeps the window full cannot hold the caller forever */
 	while (n < 64) {
-		ret = svnic_vf_mbx_take(m, NULL);
+		if (svnic_vf_mbx_status(m, &st) < 0)
+			return -EIO;
+		ret = svnic_vf_mbx_take(m, NULL, st);
 		if (ret < 0)
 			return ret;
 		if (ret == SVNIC_VF_MBX_RX_NONE)
@@ -164,27 +185,59 @@ svnic_vf_mbx_wait_end(int rx)
 }
 
 /*
+ * One pause of a wait that found nothing. With the mirror, looks are free:
+ * only give the CPU away (the PF and the device may need it) until @p spin_end.
+ * Then, with an interrupt, sleep on it; the vector fires on an edge of
+ * INT_CAUSE & ~INT_MASK (spec "INT_CAUSE"), so MBX_RX is cleared first (@p
+ * armed) and the status looked at once more before the sleep: a message that
+ * came before the clear is seen by that look, one after it raises the vector.
+ */
+static int
+svnic_vf_mbx_pause(struct svnic_vf_mbx *m, uint64_t spin_end, bool *armed)
+{
+	if (m->status_mirror != NULL && m->ops->now_us(m->ctx) < spin_end) {
+		m->ops->wait(m->ctx, 0);
+		return 0;
+	}
+	if (m->ops->irq_wait == NULL) {
+		m->ops->wait(m->ctx, SVNIC_VF_MBX_POLL_US);
+		return 0;
+	}
+	if (!*armed) {
+		if (m->ops->reg_write(m->ctx, SVNIC_REG_INT_CAUSE, SVNIC_INT_MBX_RX) < 0)
+			return -EIO;
+		*armed = true;
+		return 0;
+	}
+	m->ops->irq_wait(m->ctx, SVNIC_VF_MBX_IRQ_WAIT_US);
+	*armed = false;
+	return 0;
+}
+
+/*
  * Until the device has taken our previous message (TX_BUSY clear) or, with
- * @p w, until its reply: draining the RX window all along.
+ * @p w, until its reply: draining the RX window all along. One status per
+ * look serves both questions.
  */
 static int
 svnic_vf_mbx_wait(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint64_t deadline)
 {
+	uint64_t spin_end = m->ops->now_us(m->ctx) + SVNIC_VF_MBX_SPIN_US;
+	bool armed = false;
 	uint32_t st;
 	int rx;
 
 	for (;;) {
-		rx = svnic_vf_mbx_take(m, w);
+		if (svnic_vf_mbx_status(m, &st) < 0)
+			return -EIO;
+		rx = svnic_vf_mbx_take(m, w, st);
 		if (rx < 0 || rx == SVNIC_VF_MBX_RX_RESET || rx == SVNIC_VF_MBX_RX_DOWN)
 			return svnic_vf_mbx_wait_end(rx);
 		if (w != NULL && rx == SVNIC_VF_MBX_RX_REPLY)
 			return 0;
-		if (w == NULL) {
-			if (svnic_vf_mbx_status(m, &st) < 0)
-				return -EIO;
-			if (!(st & SVNIC_MBX_ST_TX_BUSY))
-				return 0;
-		}
+		/* TX_BUSY only ever clears behind our back: this look's is good enough */
+		if (w == NULL && !(st & SVNIC_MBX_ST_TX_BUSY))
+			return 0;
 		/*
 		 * The clock before anything else: a PF that keeps the RX window
 		 * full (notices, garbage) must not hold the request past its
@@ -196,7 +249,9 @@ svnic_vf_mbx_wait(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint64_t 
 		}
 		if (rx == SVNIC_VF_MBX_RX_OTHER)
 			continue;	/* look again before sleeping: more may wait */
-		m->ops->wait(m->ctx, SVNIC_VF_MBX_POLL_US);
+		rx = svnic_vf_mbx_pause(m, spin_end, &armed);
+		if (rx < 0)
+			return rx;
 	}
 }
 

@@ -22,16 +22,32 @@
 
 /** How long a request waits for its reply unless the driver says otherwise. */
 #define SVNIC_VF_MBX_TIMEOUT_US_DEFAULT	500000u
-/** Between two looks at MBX_STATUS while waiting. */
+/** Between two looks at MBX_STATUS while waiting, with neither mirror nor interrupt. */
 #define SVNIC_VF_MBX_POLL_US		20u
+/**
+ * With the MBX_STATUS mirror, how long a wait keeps looking at it (giving the
+ * CPU away between looks) before it sleeps on the interrupt: a reply usually
+ * comes within this.
+ */
+#define SVNIC_VF_MBX_SPIN_US		200u
+/** The longest sleep on the interrupt: no reply is ever only interrupt-driven. */
+#define SVNIC_VF_MBX_IRQ_WAIT_US	1000u
 
 /** What the client needs of the device and of the platform. */
 struct svnic_vf_mbx_ops {
 	/** Page 0 register access (trapped); 0 or a negative errno. */
 	int (*reg_read)(void *ctx, uint32_t off, uint32_t *val);
 	int (*reg_write)(void *ctx, uint32_t off, uint32_t val);
-	/** Let @p us microseconds pass (sleep, or let a test's PF run). */
+	/**
+	 * Let @p us microseconds pass (sleep, or let a test's PF run); 0: only
+	 * give the CPU to whoever else wants it.
+	 */
 	void (*wait)(void *ctx, unsigned int us);
+	/**
+	 * Optional: sleep until the misc vector (INT_CAUSE.MBX_RX unmasked)
+	 * fires or @p us pass, whichever is first. NULL: no interrupt.
+	 */
+	void (*irq_wait)(void *ctx, unsigned int us);
 	/** A monotonic clock in microseconds. */
 	uint64_t (*now_us)(void *ctx);
 };
@@ -65,6 +81,8 @@ struct svnic_vf_mbx {
 	uint32_t seq;			/**< of the last request */
 	uint16_t version;		/**< agreed by HELLO; 0: no session */
 	uint32_t pf_caps;		/**< of the HELLO reply */
+	/** MBX_STATUS as the device mirrors it in shared memory; NULL: trapped reads. */
+	const uint32_t *status_mirror;
 	struct svnic_vf_mbx_counters cnt;
 };
 
@@ -74,6 +92,12 @@ struct svnic_vf_mbx {
  */
 int svnic_vf_mbx_init(struct svnic_vf_mbx *m, const struct svnic_vf_mbx_ops *ops, void *ctx,
 		      void *tx_win, const void *rx_win, svnic_vf_mbx_notice_cb cb, void *cb_arg);
+
+/**
+ * Wait on @p mirror (BAR0 SVNIC_NOTIFY_MBX_STATUS, spec 1.1) instead of
+ * reading MBX_STATUS through the trap; NULL goes back to the trapped reads.
+ */
+void svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror);
 
 /**
  * Send request @p opcode with @p len payload bytes and wait for its reply.
