@@ -1144,6 +1144,36 @@ svnic_sriov_ctrl_update(struct svnic_sriov *s, uint16_t set, uint16_t clear)
  * Hierarchy first when more than 7 VFs must be reachable (spec "SR-IOV
  * capability"); then VF Enable and VF MSE together.
  */
+/*
+ * VFs may take up to 100 ms after VF Enable to answer (PCIe r4.0 sec.
+ * 9.3.3.3.1; doc/device-spec.rst "VF Enable and VF MSE"): an admin command for
+ * a VF that is not there yet is ENOENT. Wait until the last one answers a
+ * config read, SVNIC_SRIOV_VF_READY_MS at most.
+ */
+static int
+svnic_sriov_vfs_wait(struct svnic_sriov *s, uint16_t num_vfs)
+{
+	uint64_t deadline = rte_get_timer_cycles() +
+			    rte_get_timer_hz() * SVNIC_SRIOV_VF_READY_MS / 1000;
+	uint32_t id;
+	int ret;
+
+	for (;;) {
+		ret = svnic_sriov_port_cfg_read(s, num_vfs - 1, PCI_VENDOR_ID, 4, &id);
+		if (ret != -ENOENT)
+			break;
+		if (rte_get_timer_cycles() > deadline) {
+			ret = -ETIMEDOUT;
+			break;
+		}
+		rte_delay_us_sleep(100);
+	}
+	if (ret < 0)
+		SVNIC_DRV_LOG(ERR, "%s: VF %u does not answer after VF Enable: %s",
+			      s->ad->hw.name, num_vfs - 1, strerror(-ret));
+	return ret;
+}
+
 int
 svnic_sriov_set_num_vfs(struct svnic_adapter *ad, uint16_t num_vfs)
 {
@@ -1192,6 +1222,11 @@ svnic_sriov_set_num_vfs(struct svnic_adapter *ad, uint16_t num_vfs)
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: enabling %u VFs in the SR-IOV capability: %s", hw->name,
 			      num_vfs, strerror(-ret));
+		return ret;
+	}
+	ret = svnic_sriov_vfs_wait(s, num_vfs);
+	if (ret < 0) {
+		(void)svnic_sriov_ctrl_update(s, 0, PCI_SRIOV_CTRL_VFE | PCI_SRIOV_CTRL_MSE);
 		return ret;
 	}
 	s->desc.ari = num_vfs > 7;

@@ -54,6 +54,9 @@ struct svnic_sriov_args {
  */
 #define SVNIC_SRIOV_PF_QUEUE_PAIRS	4
 
+/* How long the PF waits for its VFs to answer after VF Enable (PCIe: 100 ms). */
+#define SVNIC_SRIOV_VF_READY_MS	1000
+
 /* How long closing the PF serves guests so that they read PF_GOING_DOWN. */
 #define SVNIC_SRIOV_GOODBYE_MS	200
 
