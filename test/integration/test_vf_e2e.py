@@ -15,6 +15,7 @@ import time
 import pytest
 
 from conftest import tool, wait_for
+import vfio_user_raw as vu
 from test_pmd import RETA_SIZE, reta, set_reta
 from vfworld import VfWorld, finish_tool, guest_eal, wait_tool_ready
 
@@ -150,6 +151,51 @@ def test_vf_reset_under_traffic_does_not_disturb_the_other_vf(tapworld):
              "Port 0: reset event" in g1.output(), timeout=10,
              what="the reset notice and event in guest 1")
     assert "Port 0: reset event" not in w.guests[0].output()
+
+
+MBX_TX, MBX_STATUS, MBX_RX_ACK = 0x200, 0x204, 0x208      # VF page 0 (device spec)
+ST_TX_BUSY, ST_RX_VALID = 0x1, 0x2
+
+
+def test_mailbox_garbage_flood_quarantines_the_sender_only(tapworld):
+    """A hostile guest: a raw vfio-user client on VF 1's socket that submits
+    16 zero bytes (no valid header) to the mailbox again and again. Each is
+    answered and counted as a strike; enough of them quarantine the VF, while
+    the PF and the guest on VF 0 carry on. Only the operator's reset brings it
+    back."""
+    w = tapworld
+    assert w.alloc("queues", "1", "mac", MAC0) == 0
+    assert w.alloc("queues", "1", "mac", MAC1, "vlan", "10") == 1
+    w.guest(0)
+    w.ping(GUEST0_IP)
+    hostile = vu.Client(w.vf_sock(1))
+    sent = 0
+    try:
+        while sent < 200 and w.vf(1)["state"] != "quarantined":
+            hostile.reg_write(MBX_TX, 16)
+            sent += 1
+            end = time.monotonic() + 2
+            # the PF takes it (TX_BUSY clears) and answers it (RX_VALID)
+            while time.monotonic() < end:
+                st = hostile.reg_read(MBX_STATUS)
+                if not st & ST_TX_BUSY and st & ST_RX_VALID:
+                    break
+                time.sleep(0.001)
+            else:
+                break           # no answer any more: quarantined
+            hostile.reg_write(MBX_RX_ACK, 1)
+    finally:
+        hostile.close()
+    wait_for(lambda: w.vf(1)["state"] == "quarantined", timeout=10, what="quarantine")
+    assert 16 <= sent < 200, sent
+    assert "quarantined" in w.pf.output(), w.pf.output()[-2000:]
+    # the PF and the other VF carry on
+    w.ctl("pf", "show")
+    w.ping(GUEST0_IP)
+    assert w.vf(0)["state"] == "active"
+    # only the operator's reset brings it back
+    w.ctl("vf", "reset", "1")
+    assert w.vf(1)["state"] == "attached"
 
 
 def test_a_second_guest_on_the_same_vf_is_refused(nullworld):
