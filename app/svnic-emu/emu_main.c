@@ -12,12 +12,12 @@
 #include <limits.h>
 #include <linux/pci_regs.h>
 #include <linux/vfio.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/signalfd.h>
 #include <sys/stat.h>
 #include <time.h>
@@ -40,6 +40,12 @@ struct emu_glue_fn {
 
 struct emu_glue {
 	struct emu_dev *dev;
+	/*
+	 * What the control loop waits on: the signals, the device's wake-up and
+	 * one descriptor per served function, registered while it is served, so
+	 * a wake-up costs the functions that are ready, not every VF socket.
+	 */
+	int ep;
 	char dir[PATH_MAX];
 	struct emu_glue_fn pf;
 	struct emu_glue_fn *vfs[SVNIC_TOTAL_VFS_MAX];
@@ -290,6 +296,12 @@ glue_serve(struct emu_glue_fn *g, struct emu_func *f, const char *name)
 	cfg.path = g->path;
 	cfg.mode = 0600;
 	ret = vfio_user_server_create(&cfg, &glue_ops, g, &g->srv);
+	if (ret == 0 && epoll_ctl(glue.ep, EPOLL_CTL_ADD, vfio_user_server_fd(g->srv),
+				  &(struct epoll_event){ .events = EPOLLIN, .data.ptr = g }) < 0) {
+		ret = -errno;
+		vfio_user_server_destroy(g->srv);
+		g->srv = NULL;
+	}
 	if (ret < 0) {
 		SVNIC_EMU_LOG(ERR, "cannot serve %s: %s", g->path, strerror(-ret));
 		return ret;
@@ -301,8 +313,10 @@ glue_serve(struct emu_glue_fn *g, struct emu_func *f, const char *name)
 static void
 glue_unserve(struct emu_glue_fn *g)
 {
-	if (g->srv != NULL)
+	if (g->srv != NULL) {
+		(void)epoll_ctl(glue.ep, EPOLL_CTL_DEL, vfio_user_server_fd(g->srv), NULL);
 		vfio_user_server_destroy(g->srv);
+	}
 	g->srv = NULL;
 	if (g->f != NULL)
 		g->f->glue = NULL;
@@ -368,7 +382,11 @@ glue_print_stats(void)
 
 /* --- the control loop --------------------------------------------------------- */
 
-#define GLUE_POLL_MAX	(2 * (SVNIC_TOTAL_VFS_MAX + 1) + 4)
+/* ready descriptors taken per pass; the rest stay ready (level-triggered) for the next */
+#define GLUE_EVENTS_MAX	64
+
+/* epoll tags of the two descriptors that are not a function's */
+static const char glue_tag_signal, glue_tag_ctrl;
 
 static void
 glue_handle(struct emu_glue_fn *g)
@@ -382,51 +400,38 @@ glue_handle(struct emu_glue_fn *g)
 static int
 glue_loop(int sfd)
 {
-	struct pollfd pfd[GLUE_POLL_MAX];
-	struct emu_glue_fn *owner[GLUE_POLL_MAX];
+	struct epoll_event ev[GLUE_EVENTS_MAX];
 	uint64_t next_link = 0;
 
+	if (epoll_ctl(glue.ep, EPOLL_CTL_ADD, sfd, &(struct epoll_event){
+			.events = EPOLLIN, .data.ptr = (void *)&glue_tag_signal }) < 0 ||
+	    epoll_ctl(glue.ep, EPOLL_CTL_ADD, emu_dev_ctrl_fd(glue.dev), &(struct epoll_event){
+			.events = EPOLLIN, .data.ptr = (void *)&glue_tag_ctrl }) < 0)
+		return -errno;
 	for (;;) {
-		unsigned int n = 0, i, k;
-		uint16_t v;
+		int n = epoll_wait(glue.ep, ev, GLUE_EVENTS_MAX, 100);
+		int i;
 
-		pfd[n].fd = sfd;
-		pfd[n].events = POLLIN;
-		owner[n++] = NULL;
-		pfd[n].fd = emu_dev_ctrl_fd(glue.dev);
-		pfd[n].events = POLLIN;
-		owner[n++] = NULL;
-		k = vfio_user_server_pollfds(glue.pf.srv, &pfd[n], GLUE_POLL_MAX - n);
-		for (i = 0; i < k; i++)
-			owner[n++] = &glue.pf;
-		for (v = 0; v < glue.nb_vfs; v++) {
-			k = vfio_user_server_pollfds(glue.vfs[v]->srv, &pfd[n], GLUE_POLL_MAX - n);
-			for (i = 0; i < k; i++)
-				owner[n++] = glue.vfs[v];
-		}
-		if (poll(pfd, n, 100) < 0 && errno != EINTR)
+		if (n < 0 && errno != EINTR)
 			return -errno;
-		if (pfd[0].revents & POLLIN) {
+		for (i = 0; i < n; i++) {
 			struct signalfd_siginfo si;
 
-			if (read(sfd, &si, sizeof(si)) == sizeof(si)) {
-				if (si.ssi_signo == SIGUSR1)
-					glue_print_stats();
-				else
-					return 0;
-			}
-		}
-		/* Each server once per pass, whatever number of its fds are ready. */
-		for (i = 2; i < n; i++) {
-			struct emu_glue_fn *g = owner[i];
-
-			if (pfd[i].revents == 0 || g == NULL)
+			if (ev[i].data.ptr != &glue_tag_signal ||
+			    read(sfd, &si, sizeof(si)) != sizeof(si))
 				continue;
-			for (k = i + 1; k < n; k++)
-				if (owner[k] == g)
-					owner[k] = NULL;
-			glue_handle(g);
-			/* VF sockets may have come or gone: owners past here are stale */
+			if (si.ssi_signo != SIGUSR1)
+				return 0;
+			glue_print_stats();
+		}
+		/* epoll reports each function once per pass, whatever its ready sockets */
+		for (i = 0; i < n; i++) {
+			void *tag = ev[i].data.ptr;
+
+			if (tag == &glue_tag_signal || tag == &glue_tag_ctrl)
+				continue;
+			glue_handle(tag);
+			/* VF sockets may have come or gone: the tags past here may be freed */
 			if (glue.dev->vfs_pending) {
 				emu_dev_housekeeping(glue.dev);
 				break;
@@ -590,7 +595,8 @@ main(int argc, char **argv)
 	pthread_sigmask(SIG_BLOCK, &mask, NULL);
 	sigdelset(&mask, SIGPIPE);
 	sfd = signalfd(-1, &mask, SFD_CLOEXEC);
-	ret = sfd < 0 ? -errno : glue_serve(&glue.pf, &glue.dev->pf, "pf.sock");
+	glue.ep = epoll_create1(EPOLL_CLOEXEC);
+	ret = sfd < 0 || glue.ep < 0 ? -errno : glue_serve(&glue.pf, &glue.dev->pf, "pf.sock");
 	if (ret == 0)
 		ret = emu_dev_start(glue.dev);
 	if (ret == 0) {
@@ -604,6 +610,8 @@ main(int argc, char **argv)
 	glue_unserve(&glue.pf);
 	emu_dev_destroy(glue.dev);
 	svnic_uplink_close(ul);
+	if (glue.ep >= 0)
+		close(glue.ep);
 	if (sfd >= 0)
 		close(sfd);
 	if (ret < 0) {

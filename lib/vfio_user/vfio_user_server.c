@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -37,6 +38,7 @@ struct vfio_user_server {
 	const struct vfio_user_server_ops *ops;
 	void *ctx;
 	int listen_fd;
+	int ep_fd;			/* epoll of listen_fd, conn_fd, busy[].fd */
 
 	int conn_fd;
 	unsigned long conn_seq;		/* client number, for log lines */
@@ -93,6 +95,30 @@ vfio_user_srv_errno(int ret)
 	return ret;
 }
 
+/*
+ * vfio_user_server_fd() is an epoll descriptor holding every descriptor the
+ * server waits on, so that an owner with hundreds of servers waits on one
+ * descriptor per server, registered once. Each descriptor leaves the set
+ * before it is closed: a number reused by a new socket must not inherit the
+ * old registration, nor lose the new one.
+ */
+static int
+vfio_user_srv_watch(struct vfio_user_server *srv, int fd)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.fd = fd };
+
+	if (epoll_ctl(srv->ep_fd, EPOLL_CTL_ADD, fd, &ev) < 0)
+		return -errno;
+	return 0;
+}
+
+static void
+vfio_user_srv_unwatch_close(struct vfio_user_server *srv, int fd)
+{
+	(void)epoll_ctl(srv->ep_fd, EPOLL_CTL_DEL, fd, NULL);
+	close(fd);
+}
+
 /* ---- client life cycle ---- */
 
 static void
@@ -146,7 +172,7 @@ vfio_user_server_disconnect(struct vfio_user_server *srv)
 		srv->q_len--;
 	}
 	srv->q_head = 0;
-	close(srv->conn_fd);
+	vfio_user_srv_unwatch_close(srv, srv->conn_fd);
 	srv->conn_fd = -1;
 	srv->negotiated = false;
 	srv->drop = false;
@@ -174,10 +200,15 @@ vfio_user_srv_start(struct vfio_user_server *srv, int fd)
 int
 vfio_user_server_attach(struct vfio_user_server *srv, int fd)
 {
+	int ret;
+
 	if (fd < 0)
 		return -EINVAL;
 	if (srv->conn_fd >= 0)
 		return -EBUSY;
+	ret = vfio_user_srv_watch(srv, fd);
+	if (ret < 0)
+		return ret;
 	vfio_user_srv_start(srv, fd);
 	return 0;
 }
@@ -958,9 +989,9 @@ vfio_user_server_irq_signal(const struct vfio_user_server *srv, uint32_t index,
 /* ---- event loop ---- */
 
 static void
-vfio_user_srv_busy_close(struct vfio_user_srv_busy *b)
+vfio_user_srv_busy_close(struct vfio_user_server *srv, struct vfio_user_srv_busy *b)
 {
-	close(b->fd);
+	vfio_user_srv_unwatch_close(srv, b->fd);
 	b->fd = -1;
 }
 
@@ -984,14 +1015,14 @@ vfio_user_srv_busy_serve(struct vfio_user_server *srv, struct vfio_user_srv_busy
 	VFIO_USER_LOG(WARNING, "vfio-user server %s: another client refused: busy",
 		srv->path != NULL ? srv->path : "(fd)");
 	srv->refused++;
-	vfio_user_srv_busy_close(b);
+	vfio_user_srv_busy_close(srv, b);
 }
 
 static void
 vfio_user_srv_accept(struct vfio_user_server *srv)
 {
 	unsigned int i;
-	int fd;
+	int fd, ret;
 
 	if (srv->listen_fd < 0)
 		return;
@@ -999,6 +1030,15 @@ vfio_user_srv_accept(struct vfio_user_server *srv)
 		fd = accept4(srv->listen_fd, NULL, NULL, SOCK_CLOEXEC);
 		if (fd < 0)
 			return;	/* EAGAIN, or a transient error retried on the next call */
+		ret = vfio_user_srv_watch(srv, fd);
+		if (ret < 0) {
+			/* unseen by the owner's poll, it would hang: turned away */
+			VFIO_USER_LOG(ERR, "vfio-user server %s: connection closed: epoll: %s",
+				srv->path != NULL ? srv->path : "(fd)", strerror(-ret));
+			srv->refused++;
+			close(fd);
+			continue;
+		}
 		if (srv->conn_fd < 0) {
 			vfio_user_srv_start(srv, fd);
 			continue;
@@ -1008,7 +1048,7 @@ vfio_user_srv_accept(struct vfio_user_server *srv)
 				break;
 		if (i == VFIO_USER_SRV_BUSY_SLOTS) {
 			srv->refused++;
-			close(fd);
+			vfio_user_srv_unwatch_close(srv, fd);
 			continue;
 		}
 		srv->busy[i].fd = fd;
@@ -1084,7 +1124,7 @@ vfio_user_server_handle(struct vfio_user_server *srv)
 		vfio_user_srv_busy_serve(srv, &srv->busy[i]);
 		if (srv->busy[i].fd >= 0 && now >= srv->busy[i].deadline) {
 			srv->refused++;
-			vfio_user_srv_busy_close(&srv->busy[i]);
+			vfio_user_srv_busy_close(srv, &srv->busy[i]);
 		}
 	}
 	return 0;
@@ -1107,12 +1147,17 @@ vfio_user_server_pollfds(const struct vfio_user_server *srv, struct pollfd *pfd,
 }
 
 int
+vfio_user_server_fd(const struct vfio_user_server *srv)
+{
+	return srv->ep_fd;
+}
+
+int
 vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms)
 {
-	struct pollfd pfd[2 + VFIO_USER_SRV_BUSY_SLOTS];
-	unsigned int n = vfio_user_server_pollfds(srv, pfd, 2 + VFIO_USER_SRV_BUSY_SLOTS);
+	struct pollfd pfd = { .fd = srv->ep_fd, .events = POLLIN };
 
-	if (n > 0 && poll(pfd, n, timeout_ms) < 0 && errno != EINTR)
+	if (poll(&pfd, 1, timeout_ms) < 0 && errno != EINTR)
 		return -errno;
 	return vfio_user_server_handle(srv);
 }
@@ -1197,9 +1242,14 @@ vfio_user_server_create(const struct vfio_user_server_cfg *cfg,
 	srv->conn_fd = -1;
 	for (i = 0; i < VFIO_USER_SRV_BUSY_SLOTS; i++)
 		srv->busy[i].fd = -1;
+	srv->ep_fd = epoll_create1(EPOLL_CLOEXEC);
+	if (srv->ep_fd < 0) {
+		ret = -errno;
+		goto free_srv;
+	}
 	ret = vfio_user_dma_create(srv->cfg.max_dma_maps, &srv->dma);
 	if (ret < 0)
-		goto free_srv;
+		goto close_ep;
 	if (cfg->path != NULL) {
 		srv->path = strdup(cfg->path);
 		if (srv->path == NULL) {
@@ -1209,13 +1259,21 @@ vfio_user_server_create(const struct vfio_user_server_cfg *cfg,
 		ret = vfio_user_srv_listen(srv);
 		if (ret < 0)
 			goto free_path;
+		ret = vfio_user_srv_watch(srv, srv->listen_fd);
+		if (ret < 0)
+			goto unlisten;
 	}
 	*out = srv;
 	return 0;
+unlisten:
+	close(srv->listen_fd);
+	unlink(srv->path);
 free_path:
 	free(srv->path);
 free_dma:
 	vfio_user_dma_destroy(srv->dma);
+close_ep:
+	close(srv->ep_fd);
 free_srv:
 	free(srv);
 	return ret;
@@ -1231,11 +1289,12 @@ vfio_user_server_destroy(struct vfio_user_server *srv)
 	vfio_user_server_disconnect(srv);
 	for (i = 0; i < VFIO_USER_SRV_BUSY_SLOTS; i++)
 		if (srv->busy[i].fd >= 0)
-			vfio_user_srv_busy_close(&srv->busy[i]);
+			vfio_user_srv_busy_close(srv, &srv->busy[i]);
 	if (srv->listen_fd >= 0) {
-		close(srv->listen_fd);
+		vfio_user_srv_unwatch_close(srv, srv->listen_fd);
 		unlink(srv->path);
 	}
+	close(srv->ep_fd);
 	vfio_user_dma_destroy(srv->dma);
 	free(srv->path);
 	free(srv);

@@ -9,9 +9,10 @@
  * reply unless it set no-reply. A client's disconnect resets the function: its
  * DMA windows are unmapped, its IRQ eventfds closed, and the device told.
  *
- * The server never blocks indefinitely: poll the descriptors from
- * vfio_user_server_pollfds() and call vfio_user_server_handle() when one is
- * ready and at least every cfg.timeout_ms (or use vfio_user_server_run()).
+ * The server never blocks indefinitely: poll its descriptor,
+ * vfio_user_server_fd() (or the set from vfio_user_server_pollfds()), and
+ * call vfio_user_server_handle() when it is ready and at least every
+ * cfg.timeout_ms (or use vfio_user_server_run()).
  * Not thread-safe: call everything, DMA helpers included, from one thread.
  */
 
@@ -104,7 +105,8 @@ struct vfio_user_server;
  * replaced, a live one or another kind of file is not).
  * @return 0; -EINVAL (missing callbacks); -ENAMETOOLONG; -EADDRINUSE (a
  *   server answers on the path); -EEXIST (the path is not a socket);
- *   -ENOMEM; the errno of socket(), bind(), listen().
+ *   -ENOMEM; the errno of epoll_create1(), socket(), bind(), listen(),
+ *   epoll_ctl().
  */
 int vfio_user_server_create(const struct vfio_user_server_cfg *cfg,
 		const struct vfio_user_server_ops *ops, void *ctx,
@@ -116,7 +118,8 @@ void vfio_user_server_destroy(struct vfio_user_server *srv);
 /**
  * Serve an already connected socket (socketpair, inherited --fd). The server
  * owns @p fd from then on.
- * @return 0 or -EBUSY (a client is being served; @p fd is left alone).
+ * @return 0; -EBUSY (a client is being served); -EINVAL; the errno of
+ *   epoll_ctl() (@p fd cannot be polled). On error @p fd is left alone.
  */
 int vfio_user_server_attach(struct vfio_user_server *srv, int fd);
 
@@ -128,6 +131,16 @@ unsigned int vfio_user_server_pollfds(const struct vfio_user_server *srv, struct
 		unsigned int max);
 
 /**
+ * One descriptor for the whole server: an epoll descriptor (level-triggered)
+ * that polls readable whenever one of those vfio_user_server_pollfds() lists
+ * is readable or hung up. It stays the same from create to destroy, so an
+ * owner serving many functions registers it once in its own poll set (epoll
+ * nests) and never rebuilds that set when clients come and go.
+ * @return the descriptor, owned by the server (do not close it).
+ */
+int vfio_user_server_fd(const struct vfio_user_server *srv);
+
+/**
  * Accept clients and handle whatever requests are waiting, without waiting
  * for more; a started message must complete within cfg.timeout_ms.
  * @return 0, or a negative errno for a failure of the server itself
@@ -135,7 +148,7 @@ unsigned int vfio_user_server_pollfds(const struct vfio_user_server *srv, struct
  */
 int vfio_user_server_handle(struct vfio_user_server *srv);
 
-/** Poll up to @p timeout_ms for activity, then vfio_user_server_handle(). */
+/** Poll vfio_user_server_fd() up to @p timeout_ms, then vfio_user_server_handle(). */
 int vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms);
 
 /** True while a client is connected (negotiated or not). */

@@ -1619,6 +1619,133 @@ test_device_feature_without_op(void)
 	fx_stop();
 }
 
+/* ---- the server's one descriptor (vfio_user_server_fd), no server thread ---- */
+
+static bool
+fd_readable(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+
+	return poll(&p, 1, 0) == 1 && (p.revents & POLLIN) != 0;
+}
+
+static struct vfio_user_server *
+bare_server(const char *at)
+{
+	struct vfio_user_server_cfg cfg = { .path = at, .timeout_ms = 1000 };
+	struct vfio_user_server *s = NULL;
+
+	memset(&dev, 0, sizeof(dev));
+	dev.bar1_fd = -1;
+	CU_ASSERT_EQUAL_FATAL(vfio_user_server_create(&cfg, &fake_ops, &dev, &s), 0);
+	dev.srv = s;
+	return s;
+}
+
+static void
+send_version(int fd)
+{
+	struct vfio_user_version v = { .major = VFIO_USER_MAJOR, .minor = VFIO_USER_MINOR };
+	struct vfio_user_hdr h = { .msg_id = 7, .cmd = VFIO_USER_VERSION };
+	struct iovec iov = { &v, sizeof(v) };
+
+	CU_ASSERT_EQUAL(vfio_user_msg_send(fd, &h, &iov, 1, NULL, 0, 1000), 0);
+}
+
+/*
+ * The descriptor follows every socket the server waits on: the listener,
+ * the client, a refused client in a busy slot; and it is ready only while
+ * one of them is, so an owner's poll neither misses a request nor spins.
+ */
+static void
+test_server_fd_follows_sockets(void)
+{
+	struct vfio_user_server *s;
+	int before, fd, a, b, e;
+
+	strcpy(dir, "/tmp/vu-test-XXXXXX");
+	CU_ASSERT_PTR_NOT_NULL_FATAL(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/vf.sock", dir);
+	before = unit_open_fds();
+	s = bare_server(path);
+	fd = vfio_user_server_fd(s);
+	CU_ASSERT(fd >= 0);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* a connection waiting on the listener */
+	a = unit_connect(path);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_run(s, 1000), 0);
+	CU_ASSERT_TRUE(vfio_user_server_connected(s));
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* a request from the client */
+	send_version(a);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* a second client waits in a busy slot: its VERSION must wake the owner */
+	b = unit_connect(path);
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	send_version(b);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_EQUAL(vfio_user_server_refused(s), 1);
+	CU_ASSERT_TRUE(unit_peer_closed(b));
+	close(b);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* the client leaves: its hang-up is seen through the one descriptor */
+	close(a);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_FALSE(vfio_user_server_connected(s));
+	CU_ASSERT_EQUAL(dev.disconnect_calls, 1);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* the client's number reused by a ready descriptor: nothing of it is left */
+	e = eventfd(1, EFD_CLOEXEC);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	close(e);
+	CU_ASSERT_EQUAL(vfio_user_server_fd(s), fd);
+	vfio_user_server_destroy(s);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
+	rmdir(dir);
+}
+
+static void
+test_server_fd_attach(void)
+{
+	char tmpl[] = "/tmp/vu-test-file-XXXXXX";
+	struct vfio_user_server *s;
+	int before, fd, sp[2], file;
+
+	before = unit_open_fds();
+	s = bare_server(NULL);
+	fd = vfio_user_server_fd(s);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	/* a descriptor poll cannot watch is refused and left to the caller */
+	file = mkstemp(tmpl);
+	CU_ASSERT_FATAL(file >= 0);
+	unlink(tmpl);
+	CU_ASSERT_EQUAL(vfio_user_server_attach(s, file), -EPERM);
+	CU_ASSERT_FALSE(vfio_user_server_connected(s));
+	CU_ASSERT_EQUAL(fcntl(file, F_GETFD) >= 0, true);
+	close(file);
+	CU_ASSERT_EQUAL_FATAL(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sp), 0);
+	CU_ASSERT_EQUAL(vfio_user_server_attach(s, sp[0]), 0);
+	CU_ASSERT_EQUAL(vfio_user_server_attach(s, sp[1]), -EBUSY);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	send_version(sp[1]);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_FALSE(fd_readable(fd));
+	close(sp[1]);
+	CU_ASSERT_TRUE(fd_readable(fd));
+	CU_ASSERT_EQUAL(vfio_user_server_handle(s), 0);
+	CU_ASSERT_FALSE(vfio_user_server_connected(s));
+	CU_ASSERT_FALSE(fd_readable(fd));
+	vfio_user_server_destroy(s);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
+}
+
 static CU_TestInfo tests_version[] = {
 	UNIT_TEST(test_garbage_before_version_dropped),
 	UNIT_TEST(test_version_malformed_json),
@@ -1673,6 +1800,12 @@ static CU_TestInfo tests_feature[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo tests_server_fd[] = {
+	UNIT_TEST(test_server_fd_follows_sockets),
+	UNIT_TEST(test_server_fd_attach),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo tests_lifecycle[] = {
 	UNIT_TEST(test_disconnect_resets_function),
 	UNIT_TEST(test_fd_count_over_1000_cycles),
@@ -1694,4 +1827,5 @@ UNIT_MAIN(VU_SUITE("vfio_user version and connections", tests_version),
 	  VU_SUITE("vfio_user irqs", tests_irq),
 	  VU_SUITE("vfio_user raw protocol", tests_raw),
 	  VU_SUITE("vfio_user device feature", tests_feature),
-	  VU_SUITE("vfio_user lifecycle", tests_lifecycle))
+	  VU_SUITE("vfio_user lifecycle", tests_lifecycle),
+	  VU_SUITE("vfio_user server descriptor", tests_server_fd))

@@ -16,15 +16,18 @@
 #include "svnic_ctrl.h"
 #include "svnic_ethdev.h"
 #include "svnic_logs.h"
+#include "svnic_mgmt_srv.h"
 #include "svnic_sriov.h"
 
 /* The misc vector: INT_VECTOR's reset value, and the only one the PF binds. */
 #define SVNIC_CTRL_MISC_VECTOR	0u
 /* What wakes the thread: events and their overflow, link changes (spec "INT_CAUSE"). */
 #define SVNIC_CTRL_CAUSES	(SVNIC_INT_EVENT | SVNIC_INT_EQ_OVERFLOW | SVNIC_INT_LINK)
-/* wake, irq, then the SR-IOV part's sockets */
-/* two per VF port (listener, guest) for 256 VFs, the management socket, ours */
-#define SVNIC_CTRL_POLLFDS_MAX	(2 * 256 + 16)
+/*
+ * wake, irq, then the SR-IOV part's: one descriptor for all the VF ports (an
+ * epoll set), the management listener and its clients
+ */
+#define SVNIC_CTRL_POLLFDS_MAX	(2 + 1 + 1 + SVNIC_MGMT_CLIENTS_MAX)
 
 struct svnic_ctrl_req {
 	svnic_ctrl_fn fn;

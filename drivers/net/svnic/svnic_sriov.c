@@ -10,9 +10,11 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/stat.h>
 #include <time.h>
+#include <unistd.h>
 
 #include <linux/pci_regs.h>
 
@@ -33,6 +35,8 @@
 
 /* Notices a VF may have waiting behind its RX window (link, going down...). */
 #define SVNIC_SRIOV_NOTICES_MAX		4
+/* ready ports taken per wake-up; more wait for the next one */
+#define SVNIC_SRIOV_READY_MAX		32
 /* Device MAC filters of one VF: its unicast filters and its multicast list. */
 #define SVNIC_SRIOV_VF_MACS_MAX		(SVNIC_MBX_MAC_FILTERS_MAX + SVNIC_MBX_MC_ADDRS_MAX)
 #define SVNIC_SRIOV_OUT_MAX		SRIOV_MBX_REPLY_MAX
@@ -64,8 +68,6 @@ struct svnic_sriov_vf {
 	uint8_t bye;
 	/* the guest's socket */
 	struct svnic_vf_port *port;
-	unsigned int pfd_first;	/* its descriptors in the last svnic_sriov_pollfds() */
-	unsigned int pfd_n;
 	char path[SVNIC_SRIOV_PATH_MAX];
 };
 
@@ -78,6 +80,12 @@ struct svnic_sriov {
 	struct svnic_vf_port_dev_vfio_user_ctx dev_ctx;
 	bool can_serve;				/* token set, device dir known */
 	struct svnic_mgmt_srv *mgmt;
+	/*
+	 * Every VF port's descriptor, registered while the port is open, with
+	 * the VF number: a wake-up costs the ports that are ready, not all of them.
+	 */
+	int ports_ep;
+	unsigned int ports_pfd;		/* its index in the last svnic_sriov_pollfds() */
 	uint16_t pf_queue_pairs;
 	uint16_t total_vfs;
 	uint8_t mbx_buf[SVNIC_MBX_MSG_MAX];
@@ -758,6 +766,12 @@ svnic_sriov_port_open(struct svnic_sriov *s, uint16_t vf_id)
 	cfg.dev_ops = &svnic_vf_port_dev_vfio_user;
 	cfg.dev_ctx = &s->dev_ctx;
 	ret = svnic_vf_port_open(&cfg, &d->port);
+	if (ret == 0 && epoll_ctl(s->ports_ep, EPOLL_CTL_ADD, svnic_vf_port_fd(d->port),
+				  &(struct epoll_event){ .events = EPOLLIN, .data.u32 = vf_id }) < 0) {
+		/* a port the control thread does not watch would leave its guest hanging */
+		ret = -errno;
+		svnic_vf_port_close(d->port);
+	}
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: VF %u: cannot serve %s to a guest: %s", s->ad->hw.name,
 			      vf_id, d->path, strerror(-ret));
@@ -773,6 +787,8 @@ svnic_sriov_port_close(struct svnic_sriov *s, uint16_t vf_id)
 {
 	struct svnic_sriov_vf *d = &s->vfs[vf_id];
 
+	if (d->port != NULL)
+		(void)epoll_ctl(s->ports_ep, EPOLL_CTL_DEL, svnic_vf_port_fd(d->port), NULL);
 	svnic_vf_port_close(d->port);
 	d->port = NULL;
 	d->path[0] = '\0';
@@ -966,22 +982,25 @@ svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd, unsigned int m
 {
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	unsigned int n = 0;
-	uint16_t i;
 
-	if (s == NULL)
+	if (s == NULL || max == 0)
 		return 0;
+	/* the ports' set first: the management clients must not crowd it out */
+	s->ports_pfd = n;
+	pfd[n++] = (struct pollfd){ .fd = s->ports_ep, .events = POLLIN };
 	if (s->mgmt != NULL)
-		n += svnic_mgmt_srv_pollfds(s->mgmt, pfd, max);
-	for (i = 0; i < s->total_vfs; i++) {
-		struct svnic_sriov_vf *d = &s->vfs[i];
-
-		d->pfd_first = n;
-		d->pfd_n = 0;
-		if (d->port != NULL && n < max)
-			d->pfd_n = svnic_vf_port_pollfds(d->port, pfd + n, max - n);
-		n += d->pfd_n;
-	}
+		n += svnic_mgmt_srv_pollfds(s->mgmt, pfd + n, max - n);
 	return n;
+}
+
+/* A port closed by an earlier one's request may still be in the ready list. */
+static void
+svnic_sriov_port_handle(struct svnic_sriov *s, uint16_t vf_id)
+{
+	struct svnic_vf_port *p = s->vfs[vf_id].port;
+
+	if (p != NULL && svnic_vf_port_handle(p) < 0)
+		SVNIC_DRV_LOG(DEBUG, "%s: VF %u: guest socket error", s->ad->hw.name, vf_id);
 }
 
 void
@@ -989,7 +1008,9 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 		   bool tick)
 {
 	struct svnic_sriov *s = svnic_sriov_of(ad);
+	struct epoll_event ev[SVNIC_SRIOV_READY_MAX];
 	struct timespec ts;
+	int k, nb = 0;
 	uint16_t i;
 
 	if (s == NULL)
@@ -999,19 +1020,18 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 		svnic_mgmt_srv_handle(s->mgmt, (uint64_t)ts.tv_sec * 1000u +
 				      (uint64_t)ts.tv_nsec / 1000000u);
 	}
-	for (i = 0; i < s->total_vfs; i++) {
-		struct svnic_sriov_vf *d = &s->vfs[i];
-		bool ready = tick;
-		unsigned int k;
-
-		if (d->port == NULL)
-			continue;
-		/* a port opened since the poll, or past the array, waits for the tick */
-		for (k = d->pfd_first; !ready && k < d->pfd_first + d->pfd_n && k < n; k++)
-			ready = pfd[k].revents != 0;
-		if (ready && svnic_vf_port_handle(d->port) < 0)
-			SVNIC_DRV_LOG(DEBUG, "%s: VF %u: guest socket error", ad->hw.name, i);
+	if (tick) {
+		/* every port: a stalled guest's timeout is noticed only when asked */
+		for (i = 0; i < s->total_vfs; i++)
+			svnic_sriov_port_handle(s, i);
+		return;
 	}
+	if (s->ports_pfd < n && pfd[s->ports_pfd].revents != 0)
+		nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), 0);
+	/* level-triggered: ports beyond the array are still ready on the next poll */
+	for (k = 0; k < nb; k++)
+		if (ev[k].data.u32 < s->total_vfs)
+			svnic_sriov_port_handle(s, (uint16_t)ev[k].data.u32);
 }
 
 void
@@ -1442,6 +1462,12 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 	s->ad = ad;
 	s->args = *args;
 	s->total_vfs = total;
+	s->ports_ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ports_ep < 0) {
+		ret = -errno;
+		SVNIC_INIT_LOG(ERR, "%s: epoll_create1: %s", hw->name, strerror(-ret));
+		goto free_s;
+	}
 	sriov_log_set_handler(svnic_sriov_log, NULL);
 	s->pf_queue_pairs = RTE_MIN(SVNIC_SRIOV_PF_QUEUE_PAIRS, ad->id.total_queue_pairs);
 	memset(&cfg, 0, sizeof(cfg));
@@ -1461,7 +1487,7 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 		ret = -errno;
 		SVNIC_INIT_LOG(ERR, "%s: the device's SR-IOV layout is refused: %s", hw->name,
 			       strerror(errno));
-		goto free_s;
+		goto close_ep;
 	}
 	sriov_switch_set_event_cb(s->sw, svnic_sriov_on_event, s);
 	s->mbx_ops.get_stats = svnic_sriov_mbx_stats;
@@ -1499,6 +1525,8 @@ detach:
 	ad->sriov = NULL;
 destroy_sw:
 	sriov_switch_destroy(s->sw);
+close_ep:
+	close(s->ports_ep);
 free_s:
 	rte_free(s);
 	return ret;
@@ -1533,7 +1561,7 @@ static void
 svnic_sriov_goodbye(struct svnic_sriov *s)
 {
 	struct svnic_adapter *ad = s->ad;
-	struct pollfd pfd[2 * SRIOV_TOTAL_VFS_MAX];
+	struct pollfd pfd[1 + SVNIC_MGMT_CLIENTS_MAX + 1];
 	uint64_t deadline = rte_get_timer_cycles() +
 			    rte_get_timer_hz() * SVNIC_SRIOV_GOODBYE_MS / 1000;
 	uint16_t i;
@@ -1597,6 +1625,7 @@ svnic_sriov_fini(struct svnic_adapter *ad)
 		(void)svnic_sriov_set_num_vfs(ad, 0);
 	ad->sriov = NULL;
 	sriov_switch_destroy(s->sw);
+	close(s->ports_ep);
 	rte_free(s);
 }
 

@@ -83,13 +83,17 @@ void svnic_sriov_pf_reset(struct svnic_adapter *ad);
 
 /* --- control thread hooks (svnic_ctrl.c) --- */
 
-/** Descriptors of the management socket and the guests' sockets. */
+/**
+ * Descriptors to poll: one for every guest socket together (an epoll set the
+ * ports join when opened and leave when closed), then the management
+ * socket's. Their number does not grow with the VFs.
+ */
 unsigned int svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd,
 				 unsigned int max);
 /**
  * Serve them after poll(): @p pfd / @p n are what svnic_sriov_pollfds() filled,
- * with their revents. A VF port is served when one of its descriptors is ready,
- * and every one on @p tick (a stalled guest's timeout); with 256 VFs, asking
+ * with their revents. The ports the epoll set reports ready are served, and
+ * every port on @p tick (a stalled guest's timeout); with 256 VFs, looking at
  * every port on every wake-up would cost more than the request that woke us.
  */
 void svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,

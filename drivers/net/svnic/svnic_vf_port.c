@@ -431,6 +431,12 @@ svnic_vf_port_close(struct svnic_vf_port *p)
 	free(p);
 }
 
+int
+svnic_vf_port_fd(const struct svnic_vf_port *p)
+{
+	return vfio_user_server_fd(p->srv);
+}
+
 unsigned int
 svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd *pfd, unsigned int max)
 {

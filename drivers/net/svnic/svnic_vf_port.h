@@ -109,6 +109,13 @@ int svnic_vf_port_open(const struct svnic_vf_port_cfg *cfg, struct svnic_vf_port
 /** Drop the guest (if any), stop listening, remove the socket file. NULL is ignored. */
 void svnic_vf_port_close(struct svnic_vf_port *p);
 
+/**
+ * One descriptor readable whenever the port has something to serve (the
+ * server's, vfio_user_server_fd()): the same from open to close.
+ * @return the descriptor, owned by the port.
+ */
+int svnic_vf_port_fd(const struct svnic_vf_port *p);
+
 /** Descriptors to poll for POLLIN. @return how many were filled (<= max). */
 unsigned int svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd *pfd,
 				   unsigned int max);
