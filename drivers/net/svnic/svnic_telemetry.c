@@ -27,60 +27,12 @@
 #include <rte_telemetry.h>
 
 #include "rte_pmd_svnic.h"
+#include "svnic_tel_params.h"
 
 /* VF ids are 0..TotalVFs-1 and TotalVFs is at most 256 (PCIe SR-IOV). */
 #define SVNIC_TEL_VFS_MAX	256
 
 /* A decimal in [0, @p max]: digits only, no sign, no space, no leading zeros. */
-static int
-svnic_tel_parse_uint(const char *s, size_t len, unsigned long max, unsigned long *out)
-{
-	unsigned long v = 0;
-	size_t i;
-
-	if (len == 0 || len > 10 || (len > 1 && s[0] == '0'))
-		return -EINVAL;
-	for (i = 0; i < len; i++) {
-		if (s[i] < '0' || s[i] > '9')
-			return -EINVAL;
-		v = v * 10 + (unsigned long)(s[i] - '0');
-		if (v > max)
-			return -EINVAL;
-	}
-	*out = v;
-	return 0;
-}
-
-/*
- * Exactly @p n comma-separated numbers in @p params: a port id, then (n == 2)
- * a VF id.
- */
-static int
-svnic_tel_parse_params(const char *params, unsigned int n, uint16_t *port_id,
-		       uint16_t *vf_id)
-{
-	const char *comma;
-	unsigned long v;
-	size_t len;
-
-	if (params == NULL)
-		return -EINVAL;
-	comma = strchr(params, ',');
-	if ((n == 1) != (comma == NULL))
-		return -EINVAL;
-	len = comma != NULL ? (size_t)(comma - params) : strlen(params);
-	if (svnic_tel_parse_uint(params, len, RTE_MAX_ETHPORTS - 1, &v) < 0)
-		return -EINVAL;
-	*port_id = (uint16_t)v;
-	if (n == 1)
-		return 0;
-	if (svnic_tel_parse_uint(comma + 1, strlen(comma + 1), SVNIC_TEL_VFS_MAX - 1, &v) < 0)
-		return -EINVAL;
-	*vf_id = (uint16_t)v;
-	return 0;
-}
-
-/* Is @p port_id a PF of ours (the vdev or the PCI flavour)? */
 static bool
 svnic_tel_is_pf(uint16_t port_id)
 {
@@ -97,7 +49,8 @@ svnic_tel_is_pf(uint16_t port_id)
 static int
 svnic_tel_pf_param(const char *params, unsigned int n, uint16_t *port_id, uint16_t *vf_id)
 {
-	if (svnic_tel_parse_params(params, n, port_id, vf_id) < 0 || !svnic_tel_is_pf(*port_id))
+	if (svnic_tel_parse_ids(params, n, RTE_MAX_ETHPORTS - 1, SVNIC_TEL_VFS_MAX - 1, port_id,
+				vf_id) < 0 || !svnic_tel_is_pf(*port_id))
 		return -EINVAL;
 	return 0;
 }
