@@ -6,7 +6,10 @@
  * hammer the mailbox (quarantine) and report the PMD's answers one per line.
  *
  *   svnic-guest EAL-ARGS -- [--tx N] [--src MAC] [--dst MAC] [--rx-ms MS]
- *                           [--promisc] [--flood N] [--mbx-rtt N]
+ *                           [--promisc] [--flood N] [--mbx-rtt N] [--caps PLUGIN]
+ *
+ * --caps PLUGIN asks rte_pmd_svnic_get_sriov_caps(), from the PF plugin at
+ * PLUGIN (the API lives there and answers for VF ports too), about port 0.
  *
  * --mbx-rtt N times N mailbox round trips (statistics: GET_STATS, which any VF
  * may send),
@@ -17,6 +20,7 @@
  * so that a test can parse it; the exit code is 0 when every requested step
  * ran (refusals are results, not failures), 1 otherwise.
  */
+#include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
 #include <inttypes.h>
@@ -30,6 +34,8 @@
 #include <rte_ethdev.h>
 #include <rte_ether.h>
 #include <rte_mbuf.h>
+
+#include "rte_pmd_svnic.h"
 
 #define GUEST_NB_MBUF	4095	/* 2^n - 1: the mempool's best size */
 #define GUEST_RING	256
@@ -46,6 +52,7 @@ struct guest_opts {
 	bool promisc;
 	unsigned long flood;
 	unsigned long mbx_rtt;
+	const char *caps_plugin;
 };
 
 static int
@@ -83,6 +90,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		{ "promisc", no_argument, NULL, 'p' },
 		{ "flood", required_argument, NULL, 'f' },
 		{ "mbx-rtt", required_argument, NULL, 'm' },
+		{ "caps", required_argument, NULL, 'c' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -101,6 +109,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		case 'p': o->promisc = true; break;
 		case 'f': ret = guest_parse_ulong(optarg, &o->flood); break;
 		case 'm': ret = guest_parse_ulong(optarg, &o->mbx_rtt); break;
+		case 'c': o->caps_plugin = optarg; break;
 		default: ret = -1; break;
 		}
 		if (ret < 0)
@@ -238,6 +247,39 @@ guest_mbx_rtt(uint16_t port, unsigned long n)
 	return 0;
 }
 
+/* The caps as net_svnic's API tells them, one "caps_<field> <value>" line each. */
+static int
+guest_caps(uint16_t port, const char *plugin)
+{
+	typedef int (*caps_fn)(uint16_t, struct rte_pmd_svnic_sriov_caps *);
+	struct rte_pmd_svnic_sriov_caps c;
+	void *h = dlopen(plugin, RTLD_NOW);
+	struct rte_eth_dev_info info;
+	caps_fn fn;
+	int r;
+
+	if (h == NULL) {
+		fprintf(stderr, "svnic-guest: %s\n", dlerror());
+		return -1;
+	}
+	fn = (caps_fn)(uintptr_t)dlsym(h, "rte_pmd_svnic_get_sriov_caps");
+	if (fn == NULL) {
+		fprintf(stderr, "svnic-guest: %s\n", dlerror());
+		return -1;
+	}
+	if (rte_eth_dev_info_get(port, &info) == 0)
+		printf("info_vmdq_pools %u\ninfo_reta_size %u\n", info.max_vmdq_pools,
+		       info.reta_size);
+	memset(&c, 0xa5, sizeof(c));
+	r = fn(port, &c);
+	printf("caps_ret %d\n", r);
+	if (r == 0)
+		printf("caps_sriov %d\ncaps_is_vf %d\ncaps_vf_id %u\ncaps_mbx_version %u\n"
+		       "caps_vmdq %d\ncaps_rss %d\n", c.sriov_supported, c.is_vf, c.vf_id,
+		       c.mbx_version, c.vmdq, c.rss);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -284,6 +326,8 @@ main(int argc, char **argv)
 				refused++;
 		printf("flood_requests %lu\nflood_refused %lu\n", o.flood, refused);
 	}
+	if (o.caps_plugin != NULL && guest_caps(port, o.caps_plugin) != 0)
+		goto out;
 	if (o.mbx_rtt > 0 && guest_mbx_rtt(port, o.mbx_rtt) != 0)
 		goto out;
 	if (o.tx > 0)

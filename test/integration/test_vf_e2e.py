@@ -16,7 +16,7 @@ import pytest
 
 from conftest import tool, wait_for
 import vfio_user_raw as vu
-from test_pmd import RETA_SIZE, reta, set_reta
+from test_pmd import RETA_SIZE, plugin, reta, set_reta
 from vfworld import VfWorld, finish_tool, guest_eal, wait_tool_ready
 
 MAC0 = "02:00:00:00:0a:00"
@@ -271,6 +271,25 @@ def test_closing_the_pf_tells_the_guests(nullworld):
     wait_for(lambda: "the PF is going down" in g.output(), timeout=15,
              what="the guest told of PF_GOING_DOWN")
     assert "Port 0: reset event" in g.output()
+
+
+def test_a_vf_port_reports_its_sriov_capabilities(nullworld):
+    """Seed 003's capabilities of a VF miniport: the caps query of
+    rte_pmd_svnic.h answers for a net_svnic_vf port (SR-IOV, a VF, its number,
+    the mailbox version it agreed on, RSS, no VMDq), and ethdev shows no VMDq
+    pools and the RSS types."""
+    w = nullworld
+    assert w.alloc("queues", "2", "mac", MAC0) == 0
+    assert w.alloc("queues", "2", "mac", MAC1) == 1
+    caps = w.guest_tool(1, "--caps", plugin())
+    assert caps["caps_ret"] == "0", caps
+    assert (caps["caps_sriov"], caps["caps_is_vf"], caps["caps_vf_id"]) == ("1", "1", "1"), caps
+    assert caps["caps_mbx_version"] == str(0x101), caps      # 1.1
+    assert (caps["caps_rss"], caps["caps_vmdq"]) == ("1", "0"), caps
+    assert (caps["info_vmdq_pools"], caps["info_reta_size"]) == ("0", str(RETA_SIZE)), caps
+    g = w.guest(0, start=False)
+    info = g.cmd("show port info 0")
+    assert re.search(r"Supported RSS offload flow types:\s*\n\s*ipv4", info), info
 
 
 def test_guest_rss_goes_through_the_mailbox(nullworld):
