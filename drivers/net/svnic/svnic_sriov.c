@@ -745,6 +745,7 @@ svnic_sriov_port_open(struct svnic_sriov *s, uint16_t vf_id)
 {
 	struct svnic_sriov_vf *d = &s->vfs[vf_id];
 	struct svnic_vf_port_cfg cfg;
+	struct epoll_event ev;
 	int ret;
 
 	if (s->args.vf_dir[0] == '\0' || !s->can_serve)
@@ -766,8 +767,9 @@ svnic_sriov_port_open(struct svnic_sriov *s, uint16_t vf_id)
 	cfg.dev_ops = &svnic_vf_port_dev_vfio_user;
 	cfg.dev_ctx = &s->dev_ctx;
 	ret = svnic_vf_port_open(&cfg, &d->port);
-	if (ret == 0 && epoll_ctl(s->ports_ep, EPOLL_CTL_ADD, svnic_vf_port_fd(d->port),
-				  &(struct epoll_event){ .events = EPOLLIN, .data.u32 = vf_id }) < 0) {
+	ev.events = EPOLLIN;
+	ev.data.u32 = vf_id;
+	if (ret == 0 && epoll_ctl(s->ports_ep, EPOLL_CTL_ADD, svnic_vf_port_fd(d->port), &ev) < 0) {
 		/* a port the control thread does not watch would leave its guest hanging */
 		ret = -errno;
 		svnic_vf_port_close(d->port);
