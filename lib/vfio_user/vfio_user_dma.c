@@ -76,22 +76,33 @@ vfio_user_dma_upper(const struct vfio_user_dma *t, uint64_t iova)
 	return lo;
 }
 
-static int
-vfio_user_dma_mmap(struct vfio_user_dma_region *r, int fd)
+int
+vfio_user_dma_fd_check(int fd, uint64_t offset, uint64_t len)
 {
-	long pg = sysconf(_SC_PAGESIZE);
-	uint64_t delta, end;
 	struct stat st;
-	int prot = 0;
-	void *p;
+	uint64_t end;
 
 	if (fstat(fd, &st) < 0)
 		return -errno;
 	/* Touching a mapping past the end of its file raises SIGBUS: refuse up front. */
 	if (!S_ISREG(st.st_mode) || st.st_size < 0)
 		return -EINVAL;
-	if (__builtin_add_overflow(r->offset, r->len, &end) || end > (uint64_t)st.st_size)
+	if (__builtin_add_overflow(offset, len, &end) || end > (uint64_t)st.st_size)
 		return -EINVAL;
+	return 0;
+}
+
+static int
+vfio_user_dma_mmap(struct vfio_user_dma_region *r, int fd)
+{
+	long pg = sysconf(_SC_PAGESIZE);
+	int ret = vfio_user_dma_fd_check(fd, r->offset, r->len);
+	uint64_t delta;
+	int prot = 0;
+	void *p;
+
+	if (ret < 0)
+		return ret;
 	if (pg <= 0)
 		return -EINVAL;
 	delta = r->offset % (uint64_t)pg;

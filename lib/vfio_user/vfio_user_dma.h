@@ -37,6 +37,14 @@ int vfio_user_dma_create(uint32_t max_maps, struct vfio_user_dma **out);
 void vfio_user_dma_destroy(struct vfio_user_dma *t);
 
 /**
+ * Check that @p fd can back the window [@p offset, @p offset + @p len): a
+ * regular file (or memfd) holding the whole range. What vfio_user_dma_add()
+ * checks before it maps, for an owner that records windows without mapping them.
+ * @return 0; -EINVAL; the errno of fstat().
+ */
+int vfio_user_dma_fd_check(int fd, uint64_t offset, uint64_t len);
+
+/**
  * Add the window [@p iova, @p iova + @p len). With @p fd >= 0 the window is
  * mmap()ed from @p offset of that file (a regular file or memfd large enough
  * to hold it); the fd is not kept and stays the caller's to close.

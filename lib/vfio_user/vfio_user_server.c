@@ -313,7 +313,14 @@ vfio_user_srv_dma_map(struct vfio_user_server *srv, struct vfio_user_msg *m)
 		return -EINVAL;
 	if ((d->flags & ~(VFIO_USER_DMA_READ_FLAG | VFIO_USER_DMA_WRITE_FLAG)) != 0)
 		return -EINVAL;
-	ret = vfio_user_dma_add(srv->dma, d->addr, d->size, fd, d->offset, d->flags);
+	/* A proxy keeps the client's memory out of its own address space. */
+	if (srv->cfg.no_dma_access && fd >= 0)
+		ret = vfio_user_dma_fd_check(fd, d->offset, d->size);
+	else
+		ret = 0;
+	if (ret == 0)
+		ret = vfio_user_dma_add(srv->dma, d->addr, d->size,
+				srv->cfg.no_dma_access ? -1 : fd, d->offset, d->flags);
 	if (ret < 0) {
 		SRV_LOG(srv, WARNING, "DMA_MAP iova 0x%llx size 0x%llx refused: %s",
 			(unsigned long long)d->addr, (unsigned long long)d->size, strerror(-ret));
@@ -916,6 +923,8 @@ vfio_user_srv_dma_rw(struct vfio_user_server *srv, uint64_t iova, uint8_t *buf, 
 	size_t chunk, max;
 	int ret;
 
+	if (srv->cfg.no_dma_access)
+		return -EPERM;
 	if (srv->conn_fd < 0 || !srv->negotiated || srv->drop)
 		return -ENOTCONN;
 	if (len == 0)

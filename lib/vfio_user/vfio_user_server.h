@@ -96,6 +96,13 @@ struct vfio_user_server_cfg {
 	uint32_t max_msg_fds;	/**< advertised, 0 or above 64: 64 */
 	uint32_t max_dma_maps;	/**< advertised and enforced, 0: 4096 */
 	bool no_caps;		/**< answer VERSION without JSON (the spec's defaults apply) */
+	/**
+	 * The owner never reads or writes the client's memory itself (a proxy
+	 * handing the windows' fds on to a device): DMA windows are checked and
+	 * recorded but not mapped into this process, and
+	 * vfio_user_server_dma_read()/_write() answer -EPERM.
+	 */
+	bool no_dma_access;
 };
 
 struct vfio_user_server;
@@ -170,7 +177,8 @@ const struct vfio_user_dma *vfio_user_server_dma(const struct vfio_user_server *
  * Copy between client memory at @p iova and @p buf: directly for a window
  * mapped with a fd, with DMA_READ/DMA_WRITE messages otherwise.
  * @return 0; -EFAULT (not inside one window); -EACCES (window protection);
- *   -ENOTCONN; -EIO or the client's error; -ETIMEDOUT.
+ *   -ENOTCONN; -EIO or the client's error; -ETIMEDOUT; -EPERM (the server
+ *   was created with no_dma_access).
  */
 int vfio_user_server_dma_read(struct vfio_user_server *srv, uint64_t iova, void *buf,
 		size_t len);

@@ -622,6 +622,22 @@ test_bar0_is_the_devices_memory(void)
 	fx_stop();
 }
 
+/* How many mappings of this process come from a file whose name holds @p what. */
+static unsigned int
+maps_of(const char *what)
+{
+	FILE *f = fopen("/proc/self/maps", "r");
+	char line[512];
+	unsigned int n = 0;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(f);
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, what) != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
 static void
 test_dma_forwarded_with_fd(void)
 {
@@ -645,6 +661,8 @@ test_dma_forwarded_with_fd(void)
 	CU_ASSERT_EQUAL(f.map_prot, VFIO_USER_DMA_READ_FLAG | VFIO_USER_DMA_WRITE_FLAG);
 	CU_ASSERT_EQUAL(f.map_ino, st.st_ino);
 	CU_ASSERT_EQUAL(stats_now().dma_maps, 1);
+	/* the PF hands the window on and never maps guest memory itself */
+	CU_ASSERT_EQUAL(maps_of("/memfd:guest-mem"), 0);
 	/* Without a file the device could not reach the window: refused. */
 	CU_ASSERT_EQUAL(vfio_user_client_dma_map(c, 0x200000, 4096, VFIO_USER_DMA_READ_FLAG,
 						 -1, 0), -ENOTSUP);

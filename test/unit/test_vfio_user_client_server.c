@@ -944,6 +944,45 @@ test_dma_map_memfd_translate(void)
 	fx_stop();
 }
 
+/*
+ * no_dma_access (a proxy such as the PF's VF port): the window's fd reaches
+ * the owner, the server checks it but maps nothing, and refuses to touch the
+ * client's memory itself.
+ */
+static void
+test_dma_no_access_proxy(void)
+{
+	struct vfio_user_server_cfg cfg = { .timeout_ms = 1000, .no_dma_access = true };
+	const uint32_t rw = VFIO_USER_DMA_READ_FLAG | VFIO_USER_DMA_WRITE_FLAG;
+	struct vfio_user_client *c;
+	int fd = memfd_make(0x4000);
+	uint64_t iova = 0x40010;
+	uint8_t byte;
+
+	fx_start_cfg(&cfg);
+	c = client_open(NULL);
+	CU_ASSERT_EQUAL(vfio_user_client_dma_map(c, 0x40000, 0x2000, rw, fd, 0x1000), 0);
+	CU_ASSERT_EQUAL(dev_now().dma_map_calls, 1);
+	CU_ASSERT(dev_now().dma_map_fd_seen >= 0);
+	pthread_mutex_lock(&srv_lock);
+	CU_ASSERT_EQUAL(vfio_user_dma_count(vfio_user_server_dma(srv)), 1);
+	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(vfio_user_server_dma(srv), 0x40010, 1,
+			VFIO_USER_DMA_PROT_READ));
+	CU_ASSERT_EQUAL(vfio_user_server_dma_read(srv, 0x40010, &byte, 1), -EPERM);
+	pthread_mutex_unlock(&srv_lock);
+	/* the device's own attempt (doorbell) gets the same answer */
+	CU_ASSERT_EQUAL(vfio_user_client_region_write(c, 0, DOORBELL, &iova, sizeof(iova)), 0);
+	CU_ASSERT_EQUAL(dev_now().dma_read_ret, -EPERM);
+	/* a file too small for the window is still refused, before the owner sees it */
+	CU_ASSERT_EQUAL(vfio_user_client_dma_map(c, 0x80000, 0x4000, rw, fd, 0x1000), -EINVAL);
+	CU_ASSERT_EQUAL(dev_now().dma_map_calls, 1);
+	CU_ASSERT_EQUAL(vfio_user_client_dma_unmap(c, 0x40000, 0x2000), 0);
+	CU_ASSERT_EQUAL(dev_now().dma_unmap_calls, 1);
+	vfio_user_client_close(c);
+	close(fd);
+	fx_stop();
+}
+
 struct guest_mem {
 	uint8_t mem[0x2000];
 	uint64_t base;
@@ -1774,6 +1813,7 @@ static CU_TestInfo tests_dma[] = {
 	UNIT_TEST(test_dma_map_overlap_refused),
 	UNIT_TEST(test_dma_map_memfd_translate),
 	UNIT_TEST(test_dma_without_fd),
+	UNIT_TEST(test_dma_no_access_proxy),
 	CU_TEST_INFO_NULL,
 };
 

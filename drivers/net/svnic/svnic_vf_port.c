@@ -406,6 +406,13 @@ svnic_vf_port_open(const struct svnic_vf_port_cfg *cfg, struct svnic_vf_port **o
 
 	scfg.path = cfg->path;
 	scfg.mode = cfg->mode;
+	/*
+	 * The device does the VF's DMA; the PF only hands the windows' fds on.
+	 * Mapping a guest's memory here would cost an mmap() per window in the
+	 * control thread (hundreds of ms for a large one while other guests'
+	 * mailboxes wait) and put guest memory in the PF's address space.
+	 */
+	scfg.no_dma_access = true;
 	ret = vfio_user_server_create(&scfg, &svnic_vf_port_srv_ops, p, &p->srv);
 	if (ret < 0) {
 		VF_PORT_LOG(p, ERR, "cannot serve %s: %s", cfg->path, strerror(-ret));
