@@ -6,7 +6,13 @@
  * hammer the mailbox (quarantine) and report the PMD's answers one per line.
  *
  *   svnic-guest EAL-ARGS -- [--tx N] [--src MAC] [--dst MAC] [--rx-ms MS]
- *                           [--promisc] [--flood N] [--mbx-rtt N] [--caps PLUGIN]
+ *                           [--rx-until N] [--promisc] [--flood N] [--mbx-rtt N]
+ *                           [--caps PLUGIN]
+ *
+ * --rx-ms MS counts what arrives for at most MS milliseconds; it stops early
+ * once --rx-until N test frames have arrived, or on SIGUSR1 (after draining
+ * what the device already delivered). A test stops a receiver on an event it
+ * observed rather than on a timer, which a loaded 2-CPU machine can outrun.
  *
  * --caps PLUGIN asks rte_pmd_svnic_get_sriov_caps(), from the PF plugin at
  * PLUGIN (the API lives there and answers for VF ports too), about port 0.
@@ -23,6 +29,7 @@
 #include <dlfcn.h>
 #include <errno.h>
 #include <getopt.h>
+#include <signal.h>
 #include <inttypes.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -49,6 +56,7 @@ struct guest_opts {
 	struct rte_ether_addr src;
 	struct rte_ether_addr dst;
 	unsigned long rx_ms;
+	unsigned long rx_until;
 	bool promisc;
 	unsigned long flood;
 	unsigned long mbx_rtt;
@@ -87,6 +95,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		{ "src", required_argument, NULL, 's' },
 		{ "dst", required_argument, NULL, 'd' },
 		{ "rx-ms", required_argument, NULL, 'r' },
+		{ "rx-until", required_argument, NULL, 'u' },
 		{ "promisc", no_argument, NULL, 'p' },
 		{ "flood", required_argument, NULL, 'f' },
 		{ "mbx-rtt", required_argument, NULL, 'm' },
@@ -106,6 +115,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		case 's': ret = guest_parse_mac(optarg, &o->src); o->has_src = true; break;
 		case 'd': ret = guest_parse_mac(optarg, &o->dst); break;
 		case 'r': ret = guest_parse_ulong(optarg, &o->rx_ms); break;
+		case 'u': ret = guest_parse_ulong(optarg, &o->rx_until); break;
 		case 'p': o->promisc = true; break;
 		case 'f': ret = guest_parse_ulong(optarg, &o->flood); break;
 		case 'm': ret = guest_parse_ulong(optarg, &o->mbx_rtt); break;
@@ -180,13 +190,27 @@ guest_tx(uint16_t port, struct rte_mempool *mp, const struct guest_opts *o,
 	return sent;
 }
 
+static volatile sig_atomic_t guest_stop;
+
 static void
-guest_rx(uint16_t port, unsigned long ms)
+guest_on_sigusr1(int sig)
 {
-	uint64_t end = rte_get_timer_cycles() + ms * rte_get_timer_hz() / 1000;
+	(void)sig;
+	guest_stop = 1;
+}
+
+/* Count frames until the window closes, @until test frames came (0: no such
+ * limit) or SIGUSR1; after a signal, drain until the queue stays empty for a
+ * while so that a frame the device already delivered is counted. */
+static void
+guest_rx(uint16_t port, unsigned long ms, unsigned long until)
+{
+	uint64_t hz = rte_get_timer_hz();
+	uint64_t end = rte_get_timer_cycles() + ms * hz / 1000;
+	uint64_t quiet_end = 0;
 	unsigned long frames = 0, bcast = 0, tagged = 0, ours = 0;
 
-	while (rte_get_timer_cycles() < end) {
+	while (rte_get_timer_cycles() < end && (until == 0 || ours < until)) {
 		struct rte_mbuf *pkts[GUEST_BURST];
 		uint16_t n = rte_eth_rx_burst(port, 0, pkts, GUEST_BURST);
 		uint16_t i;
@@ -204,6 +228,14 @@ guest_rx(uint16_t port, unsigned long ms)
 				ours++;
 		}
 		rte_pktmbuf_free_bulk(pkts, n);
+		if (guest_stop) {
+			uint64_t now = rte_get_timer_cycles();
+
+			if (quiet_end == 0 || n > 0)
+				quiet_end = now + hz / 20;	/* 50 ms without a frame */
+			else if (now >= quiet_end)
+				break;
+		}
 	}
 	printf("rx_frames %lu\nrx_broadcast %lu\nrx_tagged %lu\nrx_test_frames %lu\n",
 	       frames, bcast, tagged, ours);
@@ -290,6 +322,7 @@ main(int argc, char **argv)
 	int consumed, ret = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);	/* a test reads lines as they come */
+	signal(SIGUSR1, guest_on_sigusr1);
 	consumed = rte_eal_init(argc, argv);
 	if (consumed < 0) {
 		fprintf(stderr, "svnic-guest: EAL init failed: %s\n", rte_strerror(rte_errno));
@@ -333,7 +366,7 @@ main(int argc, char **argv)
 	if (o.tx > 0)
 		printf("tx_sent %lu\n", guest_tx(port, mp, &o, o.has_src ? &o.src : &own));
 	if (o.rx_ms > 0)
-		guest_rx(port, o.rx_ms);
+		guest_rx(port, o.rx_ms, o.rx_until);
 	fflush(stdout);
 	ret = 0;
 	rte_eth_dev_stop(port);

@@ -17,7 +17,7 @@ import pytest
 from conftest import tool, wait_for
 import vfio_user_raw as vu
 from test_pmd import RETA_SIZE, plugin, reta, set_reta
-from vfworld import VfWorld, finish_tool, guest_eal, wait_tool_ready
+from vfworld import VfWorld, finish_tool, guest_eal, stop_tool, wait_tool_ready
 
 MAC0 = "02:00:00:00:0a:00"
 MAC1 = "02:00:00:00:0a:01"
@@ -73,14 +73,17 @@ def test_vfs_on_different_vlans_do_not_see_each_others_broadcasts(nullworld):
     assert w.alloc("queues", "1", "mac", MAC0) == 0
     assert w.alloc("queues", "1", "mac", MAC1, "vlan", "10") == 1
     assert w.alloc("queues", "1", "mac", MAC2) == 2
-    other_vlan = w.guest_tool(1, "--rx-ms", "3000", background=True)
-    same_vlan = w.guest_tool(2, "--rx-ms", "3000", background=True)
+    # receivers stop on what they saw, not on a timer: the same-VLAN one once
+    # it has every frame, the other one after that (the switch floods a
+    # broadcast to all its ports in one pass)
+    other_vlan = w.guest_tool(1, "--rx-ms", "30000", background=True)
+    same_vlan = w.guest_tool(2, "--rx-ms", "30000", "--rx-until", "200", background=True)
     wait_tool_ready(other_vlan)
     wait_tool_ready(same_vlan)
     sent = w.guest_tool(0, "--tx", "200")
     assert sent["tx_sent"] == "200", sent
-    seen_other = finish_tool(other_vlan)
     seen_same = finish_tool(same_vlan)
+    seen_other = stop_tool(other_vlan)
     assert seen_same["rx_test_frames"] == "200", seen_same      # the control
     assert seen_other["rx_test_frames"] == "0", seen_other
     assert seen_other["rx_broadcast"] == "0", seen_other
@@ -91,14 +94,14 @@ def test_forged_source_mac_is_dropped_and_counted_with_spoof_check(nullworld):
     assert w.alloc("queues", "1", "mac", MAC0) == 0
     assert w.alloc("queues", "1", "mac", MAC1) == 1
     assert w.vf(0)["vport"]["spoofchk"] is True     # the default
-    rx = w.guest_tool(1, "--rx-ms", "3000", background=True)
+    rx = w.guest_tool(1, "--rx-ms", "30000", background=True)
     wait_tool_ready(rx)
     assert w.guest_tool(0, "--tx", "100", "--src", FORGED)["tx_sent"] == "100"
-    assert finish_tool(rx)["rx_test_frames"] == "0"
-    assert w.vf(0)["drops"] >= 100, w.vf(0)
+    wait_for(lambda: w.vf(0)["drops"] >= 100, timeout=15, what="VF 0 counts 100 drops")
+    assert stop_tool(rx)["rx_test_frames"] == "0"
     # with spoof check off the same frames go through: the check did the dropping
     w.ctl("vf", "set", "0", "spoofchk", "off")
-    rx = w.guest_tool(1, "--rx-ms", "3000", background=True)
+    rx = w.guest_tool(1, "--rx-ms", "30000", "--rx-until", "100", background=True)
     wait_tool_ready(rx)
     assert w.guest_tool(0, "--tx", "100", "--src", FORGED)["tx_sent"] == "100"
     assert finish_tool(rx)["rx_test_frames"] == "100"

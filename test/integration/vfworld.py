@@ -250,6 +250,14 @@ def finish_tool(p, timeout=60):
     return res
 
 
+def stop_tool(p, timeout=60):
+    """Stop an svnic-guest receiving in the background (SIGUSR1: it drains what
+    already arrived and prints its counters); @return them as finish_tool does."""
+    if p.poll() is None:
+        p.send_signal(signal.SIGUSR1)
+    return finish_tool(p, timeout)
+
+
 def wait_tool_ready(p, timeout=30):
     """An svnic-guest in the background has its port up once it printed "mac"."""
     end = time.monotonic() + timeout
