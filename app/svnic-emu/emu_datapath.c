@@ -30,6 +30,8 @@
 #define EMU_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8 + 4)	/* two tags and an FCS of slack */
 #define EMU_IDLE_SPINS		2000
 #define EMU_SLEEP_MS		1
+#define EMU_DL_MAX		(EMU_BURST * 4)	/* deliveries written out at once */
+#define EMU_WB_MAX		64		/* RX write-backs held back at once */
 
 struct emu_pkt {
 	uint16_t src_vport;		/* or SVNIC_SW_UPLINK */
@@ -51,8 +53,14 @@ struct emu_dp {
 	struct emu_pkt pkts[EMU_BURST];
 	unsigned int nb_pkts;
 	struct svnic_sw_result res;
-	struct emu_delivery dl[EMU_BURST * 4];
+	struct emu_delivery dl[EMU_DL_MAX];
 	unsigned int nb_dl;
+	/* descriptor write-backs of the RX batch being written, DONE not yet set */
+	struct {
+		union svnic_rx_desc *rd;
+		struct svnic_rx_desc_wb wb;
+	} wb[EMU_WB_MAX];
+	unsigned int nb_wb;
 	uint8_t scratch[EMU_FRAME_MAX];
 };
 
@@ -134,6 +142,15 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		return 0;
 	}
 	mask = q->ring_size - 1u;
+	{
+		/* the driver's new descriptors, all lines requested at once */
+		uint32_t ahead = (tail - q->head) & mask, k;
+
+		if (ahead > EMU_BURST)
+			ahead = EMU_BURST;
+		for (k = 0; k < ahead; k += 4)
+			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
+	}
 	while (q->head != tail && dp->nb_pkts < EMU_BURST) {
 		struct emu_pkt *p = &dp->pkts[dp->nb_pkts];
 		uint32_t h = q->head, nseg = 0, len = 0, last = h;
@@ -231,75 +248,127 @@ emu_rx_hash_type(uint32_t hf)
 	}
 }
 
-/* Write one packet into an RX queue of its owner (owner's lock held). */
+/*
+ * The descriptors of a batch are written back together, after the data of
+ * its packets: the driver polls the next descriptor's DONE, so every write
+ * into a descriptor line takes the line back from the driver's CPU; writing
+ * a batch's descriptors back to back takes each line once, not once a packet.
+ */
 static void
-emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
+emu_rx_wb_flush(struct emu_dp *dp)
 {
-	struct emu_func *g = d->owner;
-	struct emu_queue *q = &dp->dev->rxq[d->dq];
-	union svnic_rx_desc *ring;
+	unsigned int i;
+
+	for (i = 0; i < dp->nb_wb; i++) {
+		union svnic_rx_desc *rd = dp->wb[i].rd;
+		const struct svnic_rx_desc_wb *wb = &dp->wb[i].wb;
+
+		/* Everything before DONE, DONE last (release): the driver polls DONE. */
+		memcpy(&rd->wb, wb, offsetof(struct svnic_rx_desc_wb, status));
+		rd->wb.rsvd = 0;
+		__atomic_store_n(&rd->wb.status, (uint16_t)(wb->status | SVNIC_RXD_ST_DONE),
+				 __ATOMIC_RELEASE);
+	}
+	dp->nb_wb = 0;
+}
+
+static void
+emu_rx_wb_push(struct emu_dp *dp, union svnic_rx_desc *rd, const struct svnic_rx_desc_wb *wb)
+{
+	if (dp->nb_wb == EMU_WB_MAX)
+		emu_rx_wb_flush(dp);
+	dp->wb[dp->nb_wb].rd = rd;
+	dp->wb[dp->nb_wb].wb = *wb;
+	dp->nb_wb++;
+}
+
+/*
+ * One packet into the RX queue @p q of @p g, whose ring is @p ring and whose
+ * driver posted buffers up to @p avail descriptors ahead (the owner's lock
+ * held). The frame goes straight from the staging buffer into the guest's
+ * buffer when it fits in one and keeps its tag; a stripped tag or a
+ * scattered frame is assembled in the scratch buffer first.
+ * @return descriptors used; 0 when the packet was dropped; -1 on a fault of
+ * @p g (nothing more may be written into its memory in this batch).
+ */
+static int
+emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
+	     union svnic_rx_desc *ring, uint32_t avail, const struct emu_delivery *d)
+{
+	const struct emu_pkt *p = d->pkt;
+	uint32_t mask = q->ring_size - 1u, len, off = 0, nbuf, i;
+	bool strip = (dp->dev->vports[q->vport].cfg.flags & SVNIC_AQ_VPORT_F_VLAN_STRIP) != 0;
 	const uint8_t *frame;
-	uint32_t tail, mask, avail, len, off = 0, nbuf, i;
 	uint16_t vtci = 0, status = 0;
 	int n;
 
-	if (!__atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) || q->owner != g || g->faulted) {
-		q->dropped++;
-		return;
-	}
-	/* The frame as the destination gets it: tag added or removed by the switch. */
-	n = svnic_sw_write(&dp->res, &d->dest, d->pkt->data, d->pkt->len, dp->scratch,
-			   sizeof(dp->scratch));
-	if (n < 0) {
-		q->errors++;
-		return;
-	}
-	frame = dp->scratch;
-	len = (uint32_t)n;
-	/* The owner asked to strip the outer 802.1Q tag into the descriptor. */
-	if ((dp->dev->vports[q->vport].cfg.flags & SVNIC_AQ_VPORT_F_VLAN_STRIP) && len >= 18 &&
-	    frame[12] == 0x81 && frame[13] == 0x00) {
-		vtci = (uint16_t)(frame[14] << 8 | frame[15]);
-		memmove(dp->scratch + 4, dp->scratch, 12);
-		frame = dp->scratch + 4;
-		len -= 4;
-		status |= SVNIC_RXD_ST_VLAN;
-	}
-	tail = __atomic_load_n(emu_db(g, q->fq, SVNIC_DB_RX_TAIL), __ATOMIC_ACQUIRE);
-	if (tail >= q->ring_size) {
-		emu_func_fault(g, SVNIC_EQ_FAULT_DOORBELL, q->fq, tail);
-		return;
-	}
-	mask = q->ring_size - 1u;
-	avail = (tail - q->head) & mask;
-	nbuf = (len + q->buf_size - 1) / q->buf_size;
-	if (nbuf > 1 && !q->scatter) {
-		q->errors++;
-		return;
-	}
-	if (avail < nbuf) {
-		q->dropped++;
-		return;
-	}
-	ring = emu_dma(g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
-	if (ring == NULL) {
-		emu_func_fault(g, emu_dma_fault_reason(g, q->ring_addr, (uint64_t)q->ring_size *
-						       sizeof(*ring), true),
-			       q->fq, q->ring_addr);
-		return;
+	len = 12u + (d->dest.tpid != 0 ? 4u : 0u) + (p->len - d->payload_off) + 2u;
+	if (!strip && len <= q->buf_size) {
+		/* the common case: one buffer, one copy */
+		union svnic_rx_desc *rd;
+		void *buf;
+
+		if (avail < 1) {
+			q->dropped++;
+			return 0;
+		}
+		rd = &ring[q->head & mask];
+		buf = emu_dma(g, rd->read.addr, len, true);
+		if (buf == NULL) {
+			emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, len, true),
+				       q->fq, rd->read.addr);
+			return -1;
+		}
+		n = svnic_sw_write_frame(d->payload_off, &d->dest, p->data, p->len, buf, len);
+		if (n < 0) {
+			q->errors++;
+			return 0;
+		}
+		nbuf = 1;
+		frame = NULL;
+	} else {
+		n = svnic_sw_write_frame(d->payload_off, &d->dest, p->data, p->len, dp->scratch,
+					 sizeof(dp->scratch));
+		if (n < 0) {
+			q->errors++;
+			return 0;
+		}
+		frame = dp->scratch;
+		len = (uint32_t)n;
+		/* The owner asked to strip the outer 802.1Q tag into the descriptor. */
+		if (strip && len >= 18 && frame[12] == 0x81 && frame[13] == 0x00) {
+			vtci = (uint16_t)(frame[14] << 8 | frame[15]);
+			memmove(dp->scratch + 4, dp->scratch, 12);
+			frame = dp->scratch + 4;
+			len -= 4;
+			status |= SVNIC_RXD_ST_VLAN;
+		}
+		nbuf = (len + q->buf_size - 1) / q->buf_size;
+		if (nbuf > 1 && !q->scatter) {
+			q->errors++;
+			return 0;
+		}
+		if (avail < nbuf) {
+			q->dropped++;
+			return 0;
+		}
 	}
 	for (i = 0; i < nbuf; i++) {
 		union svnic_rx_desc *rd = &ring[(q->head + i) & mask];
 		uint32_t chunk = len - off < q->buf_size ? len - off : q->buf_size;
-		void *buf = emu_dma(g, rd->read.addr, chunk, true);
 		struct svnic_rx_desc_wb wb;
 
-		if (buf == NULL) {
-			emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, chunk, true),
-				       q->fq, rd->read.addr);
-			return;
+		if (frame != NULL) {
+			void *buf = emu_dma(g, rd->read.addr, chunk, true);
+
+			if (buf == NULL) {
+				emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, chunk,
+								       true),
+					       q->fq, rd->read.addr);
+				return -1;
+			}
+			memcpy(buf, frame + off, chunk);
 		}
-		memcpy(buf, frame + off, chunk);
 		off += chunk;
 		memset(&wb, 0, sizeof(wb));
 		wb.len = (uint16_t)chunk;
@@ -312,17 +381,104 @@ emu_rx_one(struct emu_dp *dp, struct emu_delivery *d)
 				wb.status |= SVNIC_RXD_ST_RSS;
 			}
 		}
-		/* Everything before DONE, DONE last (release): the driver polls DONE. */
-		memcpy(&rd->wb, &wb, offsetof(struct svnic_rx_desc_wb, status));
-		rd->wb.rsvd = 0;
-		__atomic_store_n(&rd->wb.status, (uint16_t)(wb.status | SVNIC_RXD_ST_DONE),
-				 __ATOMIC_RELEASE);
+		emu_rx_wb_push(dp, rd, &wb);
 	}
 	q->head = (q->head + nbuf) & mask;
 	q->packets++;
 	q->bytes += len;
-	emu_head_wb(g, q, q->fq);
-	emu_queue_complete_irq(g, q);
+	return (int)nbuf;
+}
+
+/*
+ * The deliveries dl[first..] that go to the same RX queue as dl[first], in
+ * order, with the owner's lock taken once, the tail and the ring looked up
+ * once, and one head write-back and one interrupt for all of them.
+ * Marks each one done (owner = NULL).
+ */
+static void
+emu_rx_batch(struct emu_dp *dp, unsigned int first)
+{
+	struct emu_delivery *d0 = &dp->dl[first];
+	struct emu_func *g = d0->owner;
+	uint16_t dq = d0->dq;
+	struct emu_queue *q = &dp->dev->rxq[dq];
+	union svnic_rx_desc *ring = NULL;
+	uint32_t tail = 0, mask, avail = 0, done = 0;
+	bool usable, faulted = false;
+	unsigned int i;
+
+	pthread_rwlock_rdlock(&g->lock);
+	usable = __atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) && q->owner == g && !g->faulted;
+	if (usable) {
+		tail = __atomic_load_n(emu_db(g, q->fq, SVNIC_DB_RX_TAIL), __ATOMIC_ACQUIRE);
+		if (tail >= q->ring_size) {
+			emu_func_fault(g, SVNIC_EQ_FAULT_DOORBELL, q->fq, tail);
+			faulted = true;
+		}
+	}
+	if (usable && !faulted) {
+		ring = emu_dma(g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
+		if (ring == NULL) {
+			emu_func_fault(g, emu_dma_fault_reason(g, q->ring_addr,
+							       (uint64_t)q->ring_size *
+							       sizeof(*ring), true),
+				       q->fq, q->ring_addr);
+			faulted = true;
+		}
+	}
+	mask = q->ring_size - 1u;
+	if (ring != NULL) {
+		/*
+		 * The driver wrote these descriptors' lines on its CPU: ask for all
+		 * of the burst's at once, for writing, so that the transfers overlap
+		 * rather than come one a packet.
+		 */
+		uint32_t ahead = (tail - q->head) & mask, k;
+
+		if (ahead > EMU_BURST)
+			ahead = EMU_BURST;
+		for (k = 0; k < ahead; k += 4)
+			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
+	}
+	for (i = first; i < dp->nb_dl; i++) {
+		struct emu_delivery *d = &dp->dl[i];
+		int used;
+
+		if (d->owner != g || d->dq != dq)
+			continue;
+		d->owner = NULL;
+		if (!usable) {
+			q->dropped++;
+			continue;
+		}
+		if (faulted)
+			continue;
+		avail = (tail - q->head) & mask;
+		used = emu_rx_write(dp, g, q, ring, avail, d);
+		if (used < 0)
+			faulted = true;
+		else if (used > 0)
+			done++;
+	}
+	/* a fault leaves the descriptors written so far: the driver may take them */
+	emu_rx_wb_flush(dp);
+	if (done > 0) {
+		emu_head_wb(g, q, q->fq);
+		emu_queue_complete_irq(g, q);
+	}
+	pthread_rwlock_unlock(&g->lock);
+}
+
+/* Write every pending delivery, queue by queue, each queue's in order. */
+static void
+emu_rx_flush(struct emu_dp *dp)
+{
+	unsigned int i;
+
+	for (i = 0; i < dp->nb_dl; i++)
+		if (dp->dl[i].owner != NULL)
+			emu_rx_batch(dp, i);
+	dp->nb_dl = 0;
 }
 
 static struct emu_func *
@@ -337,60 +493,71 @@ emu_vport_owner(struct emu_dev *dev, uint16_t vport)
 	return emu_dev_vf(dev, func & SVNIC_AQ_FUNC_VF_MASK);
 }
 
-/* Switch every staged packet, send uplink-bound ones, then fill RX rings. */
+/*
+ * Switch the staged burst under one hold of the switch's lock, sending what
+ * goes to the uplink on the way (its lock also taken once), then fill the RX
+ * rings. The switch's lock is never held while a function's lock is taken: a
+ * full delivery list is written out between two holds.
+ */
 static unsigned int
 emu_switch_and_deliver(struct emu_dp *dp)
 {
 	struct emu_dev *dev = dp->dev;
 	uint64_t now = emu_now_ns();
 	unsigned int i, j, moved = dp->nb_pkts;
+	bool uplink_held = false;
 
+	dp->nb_dl = 0;
+	pthread_rwlock_rdlock(&dev->sw_lock);
 	for (i = 0; i < dp->nb_pkts; i++) {
 		struct emu_pkt *p = &dp->pkts[i];
 
-		dp->nb_dl = 0;
-		pthread_rwlock_rdlock(&dev->sw_lock);
-		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0 ||
-		    dp->res.nb_dests == 0) {
-			pthread_rwlock_unlock(&dev->sw_lock);
+		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0)
 			continue;
-		}
-		for (j = 0; j < dp->res.nb_dests && dp->nb_dl < sizeof(dp->dl) / sizeof(dp->dl[0]);
-		     j++) {
+		for (j = 0; j < dp->res.nb_dests; j++) {
 			const struct svnic_sw_dest *dst = &dp->res.dests[j];
 			struct emu_delivery *d;
 			struct emu_func *owner;
 
 			if (dst->port == SVNIC_SW_UPLINK) {
-				int n = svnic_sw_write(&dp->res, dst, p->data, p->len, dp->scratch,
-						       sizeof(dp->scratch));
+				int n;
 
-				if (n > 0 && dev->uplink != NULL) {
+				if (dev->uplink == NULL)
+					continue;
+				n = svnic_sw_write(&dp->res, dst, p->data, p->len, dp->scratch,
+						   sizeof(dp->scratch));
+				if (n <= 0)
+					continue;
+				if (!uplink_held) {
 					pthread_mutex_lock(&dev->uplink_lock);
-					svnic_uplink_send(dev->uplink, dp->scratch, (size_t)n);
-					pthread_mutex_unlock(&dev->uplink_lock);
+					uplink_held = true;
 				}
+				svnic_uplink_send(dev->uplink, dp->scratch, (size_t)n);
 				continue;
 			}
 			owner = emu_vport_owner(dev, dst->port);
 			if (owner == NULL)
 				continue;
+			if (dp->nb_dl == EMU_DL_MAX) {
+				if (uplink_held)
+					pthread_mutex_unlock(&dev->uplink_lock);
+				uplink_held = false;
+				pthread_rwlock_unlock(&dev->sw_lock);
+				emu_rx_flush(dp);
+				pthread_rwlock_rdlock(&dev->sw_lock);
+			}
 			d = &dp->dl[dp->nb_dl++];
 			d->pkt = p;
 			d->owner = owner;
 			d->dest = *dst;
+			d->payload_off = dp->res.payload_off;
 			d->dq = (uint16_t)(dev->vports[dst->port].cfg.queue_base + dst->queue);
 		}
-		pthread_rwlock_unlock(&dev->sw_lock);
-		/* The result (tags, offsets) stays valid: svnic_sw_write only reads it. */
-		for (j = 0; j < dp->nb_dl; j++) {
-			struct emu_delivery *d = &dp->dl[j];
-
-			pthread_rwlock_rdlock(&d->owner->lock);
-			emu_rx_one(dp, d);
-			pthread_rwlock_unlock(&d->owner->lock);
-		}
 	}
+	if (uplink_held)
+		pthread_mutex_unlock(&dev->uplink_lock);
+	pthread_rwlock_unlock(&dev->sw_lock);
+	emu_rx_flush(dp);
 	dp->nb_pkts = 0;
 	return moved;
 }

@@ -767,16 +767,15 @@ svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t
 }
 
 int
-svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
-	       const uint8_t *frame, size_t len, uint8_t *out, size_t cap)
+svnic_sw_write_frame(uint16_t payload_off, const struct svnic_sw_dest *d, const uint8_t *frame,
+		     size_t len, uint8_t *out, size_t cap)
 {
 	size_t n, tail;
 
-	if (res == NULL || d == NULL || frame == NULL || out == NULL ||
-	    res->payload_off < SVNIC_SW_ETH_HLEN || res->payload_off > len ||
-	    len > SVNIC_SW_FRAME_MAX)
+	if (d == NULL || frame == NULL || out == NULL || payload_off < SVNIC_SW_ETH_HLEN ||
+	    payload_off > len || len > SVNIC_SW_FRAME_MAX)
 		return -EINVAL;
-	n = svnic_sw_out_len(res, d, len);
+	n = 12 + (d->tpid != 0 ? 4 : 0) + (len - payload_off) + 2;
 	if (n > cap)
 		return -ENOSPC;
 	memcpy(out, frame, 12);
@@ -787,9 +786,18 @@ svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 		out[n++] = (uint8_t)(d->tci >> 8);
 		out[n++] = (uint8_t)d->tci;
 	}
-	tail = len - res->payload_off + 2;
-	memcpy(out + n, frame + res->payload_off - 2, tail);
+	tail = len - payload_off + 2;
+	memcpy(out + n, frame + payload_off - 2, tail);
 	return (int)(n + tail);
+}
+
+int
+svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
+	       const uint8_t *frame, size_t len, uint8_t *out, size_t cap)
+{
+	if (res == NULL)
+		return -EINVAL;
+	return svnic_sw_write_frame(res->payload_off, d, frame, len, out, cap);
 }
 
 /* ---- configuration ---- */

@@ -310,6 +310,13 @@ size_t svnic_sw_out_len(const struct svnic_sw_result *res, const struct svnic_sw
 int svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 		   const uint8_t *frame, size_t len, uint8_t *out, size_t cap);
 
+/**
+ * svnic_sw_write() for a caller that kept only the result's payload_off (a
+ * datapath that forwards a whole burst before it writes any frame out).
+ */
+int svnic_sw_write_frame(uint16_t payload_off, const struct svnic_sw_dest *d,
+			 const uint8_t *frame, size_t len, uint8_t *out, size_t cap);
+
 /** The Toeplitz hash of @p data under @p key (bits past the key are zero). */
 uint32_t svnic_sw_toeplitz(const uint8_t *key, size_t key_len, const uint8_t *data,
 			   size_t len);

@@ -29,7 +29,7 @@
 
 #define G_IOVA		0x100000ull		/* every function's window starts here */
 #define G_SIZE		(4u << 20)
-#define NB_VFS_MAX	4
+#define NB_VFS_MAX	8
 
 #define AQ_IOVA		0x100000ull
 #define AQ_N		64u
@@ -1109,7 +1109,7 @@ test_aq_vport_errors(void)
 	CU_ASSERT_EQUAL(mac_filter(SVNIC_AQ_OP_MAC_FILTER_DEL, 1, v.mac), -EPERM);
 	/* DELETE */
 	CU_ASSERT_EQUAL(vport_delete(3), -ENOENT);
-	CU_ASSERT_EQUAL(vport_delete(7), -ERANGE);
+	CU_ASSERT_EQUAL(vport_delete(NB_VFS_MAX + 1), -ERANGE);
 	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_RESOURCES) & SVNIC_RES_NUM_QP_MASK, 2);
 	CU_ASSERT_EQUAL(vport_delete(1), 0);
 	CU_ASSERT_EQUAL(vport_delete(1), -ENOENT);
@@ -1701,6 +1701,73 @@ test_vf_traffic(void)
 	env_down();
 }
 
+/*
+ * One doorbell of broadcasts to seven RX queues: more deliveries than the
+ * datapath writes out at once (it flushes them between two holds of the
+ * switch), interleaved queue by queue. Every queue gets every frame, in
+ * order; and a burst that mixes two unicast destinations keeps each one's order.
+ */
+static void
+test_dp_burst_to_many_queues(void)
+{
+	static const uint16_t pf_fq[] = { 0, 2, 3, 4, 5 };
+	const uint32_t n = RING_N - 1;
+	uint32_t i, k;
+
+	env_vf_ports();
+	for (k = 1; k < (sizeof(pf_fq) / sizeof(pf_fq[0])); k++) {
+		CU_ASSERT_EQUAL(vport_create((uint16_t)(2 + k), SVNIC_AQ_FUNC_PF, pf_fq[k], 1,
+					     (uint16_t)(MAC_PF + k)), 0);
+		qp_up((uint16_t)(2 + k), pf_fq[k], pf(), pf_fq[k]);
+	}
+	for (k = 0; k < (sizeof(pf_fq) / sizeof(pf_fq[0])); k++)
+		rx_post(pf(), pf_fq[k], 0, n);
+	rx_post(vf(1), 0, 0, n);
+	rx_post(vf(0), 0, 0, n);
+	for (i = 0; i < n; i++) {
+		struct svnic_tx_desc *d = txd(vf(0), 0, i);
+		uint8_t *f = gp(guest_of(vf(0)), TXB(0, i));
+
+		frame(f, MAC_NOBODY, MAC_VF(0), 60 + i, (uint8_t)i);
+		memset(f, 0xff, 6);
+		d->addr = TXB(0, i);
+		d->len = (uint16_t)(60 + i);
+		d->flags = SVNIC_TXD_F_EOP | SVNIC_TXD_F_RS;
+	}
+	db_tx(vf(0), 0, n);
+	poll_once();
+	CU_ASSERT(tx_done(vf(0), 0, n - 1));
+	for (i = 0; i < n; i++) {
+		for (k = 0; k < (sizeof(pf_fq) / sizeof(pf_fq[0])); k++)
+			CU_ASSERT(rx_matches(pf(), pf_fq[k], i, vf(0), 0, i, 60 + i));
+		CU_ASSERT(rx_matches(vf(1), 0, i, vf(0), 0, i, 60 + i));
+	}
+	env_down();
+
+	/* unicast to VF 1 and to the PF, alternating in one burst */
+	env_vf_ports();
+	rx_post(vf(1), 0, 0, 8);
+	rx_post(pf(), 0, 0, 8);
+	for (i = 0; i < 8; i++) {
+		struct svnic_tx_desc *d = txd(vf(0), 0, i);
+
+		frame(gp(guest_of(vf(0)), TXB(0, i)), (i & 1) ? MAC_PF : MAC_VF(1), MAC_VF(0),
+		      70 + i, (uint8_t)i);
+		d->addr = TXB(0, i);
+		d->len = (uint16_t)(70 + i);
+		d->flags = SVNIC_TXD_F_EOP | SVNIC_TXD_F_RS;
+	}
+	db_tx(vf(0), 0, 8);
+	poll_once();
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT(rx_matches(vf(1), 0, i, vf(0), 0, 2 * i, 70 + 2 * i));
+		CU_ASSERT(rx_matches(pf(), 0, i, vf(0), 0, 2 * i + 1, 70 + 2 * i + 1));
+	}
+	CU_ASSERT_EQUAL(rx_status(vf(1), 0, 4), 0);
+	CU_ASSERT_EQUAL(rx_status(pf(), 0, 4), 0);
+	env_down();
+}
+
 /* ===================================================================== */
 /* mailbox                                                                */
 /* ===================================================================== */
@@ -2270,6 +2337,7 @@ static CU_TestInfo sriov_tests[] = {
 	UNIT_TEST(test_sriov_vf_enable),
 	UNIT_TEST(test_sriov_vf_disable_deletes_vports),
 	UNIT_TEST(test_vf_traffic),
+	UNIT_TEST(test_dp_burst_to_many_queues),
 	CU_TEST_INFO_NULL,
 };
 
