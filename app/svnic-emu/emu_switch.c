@@ -735,10 +735,21 @@ svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t
 	res->ethertype = 0;
 	st = svnic_sw_port_stats(sw, src);
 
-	memset(&p, 0, sizeof(p));
+	/* field by field: the RSS input is only read as far as the parser wrote it */
 	p.frame = frame;
 	p.len = len;
 	p.src = src;
+	p.vkey = 0;
+	p.tpid = 0;
+	p.tci = 0;
+	p.payload_off = 0;
+	p.ethertype = 0;
+	p.rss_parsed = false;
+	p.rss_l3_len = 0;
+	p.rss_l4_len = 0;
+	p.rss_l3_type = 0;
+	p.rss_l4_type = 0;
+	memset(p.added, 0, sizeof(p.added));
 	drop = svnic_sw_ingress(sw, &p, now_ns);
 	if (drop != SVNIC_SW_DROP_NONE) {
 		st->drops[drop]++;
