@@ -28,7 +28,7 @@
 
 #define EMU_BURST		32
 #define EMU_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8 + 4)	/* two tags and an FCS of slack */
-#define EMU_IDLE_SPINS		2000
+#define EMU_IDLE_NS		200000u	/* busy-polling after the last work, then sleep */
 #define EMU_SLEEP_MS		1
 #define EMU_DL_MAX		(EMU_BURST * 4)	/* deliveries written out at once */
 #define EMU_WB_MAX		64		/* RX write-backs held back at once */
@@ -562,6 +562,20 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	return moved;
 }
 
+/* Whether any TX summary bit of @p f is set (its BAR0 lives as long as the topology). */
+static bool
+emu_func_has_doorbells(const struct emu_dev *dev, struct emu_func *f)
+{
+	unsigned int words = f->is_vf ? SVNIC_NOTIFY_VF_SUMMARY_WORDS :
+				       (dev->cfg.total_queue_pairs + 63u) / 64u;
+	unsigned int w;
+
+	for (w = 0; w < words; w++)
+		if (__atomic_load_n(emu_summary(f, w), __ATOMIC_RELAXED) != 0)
+			return true;
+	return false;
+}
+
 /* Take the summary words of @p f and stage what its TX queues hold. */
 static unsigned int
 emu_poll_func(struct emu_dp *dp, struct emu_func *f)
@@ -569,6 +583,14 @@ emu_poll_func(struct emu_dp *dp, struct emu_func *f)
 	unsigned int words, w, work = 0;
 	uint16_t nq;
 
+	/*
+	 * The summary words first, without the lock: an idle function (most of
+	 * 256 VFs) costs one or two loads a pass, not a lock and an unlock. A
+	 * bit set after this look is seen on the next pass (the doorbell
+	 * protocol's SLEEPING handshake covers the last look before a sleep).
+	 */
+	if (!emu_func_has_doorbells(dp->dev, f))
+		return 0;
 	pthread_rwlock_rdlock(&f->lock);
 	/* A VF moves packets only while the PF's VF MSE lets its BARs decode. */
 	if (f->faulted || (f->is_vf && !dp->dev->vf_mse)) {
@@ -730,14 +752,21 @@ static void *
 emu_dp_main(void *arg)
 {
 	struct emu_dp *dp = arg;
+	uint64_t idle_since = 0;
 	unsigned int idle = 0;
 
+	/*
+	 * Idle for EMU_IDLE_NS of passes (the clock read every 64 of them), then
+	 * sleep: a count of passes would spin for milliseconds with 256 VFs.
+	 */
 	while (!__atomic_load_n(&dp->dev->dp_stop, __ATOMIC_ACQUIRE)) {
 		if (emu_dp_pass(dp) != 0) {
 			idle = 0;
 			continue;
 		}
-		if (++idle < EMU_IDLE_SPINS)
+		if (idle++ == 0)
+			idle_since = emu_now_ns();
+		if ((idle & 63) != 0 || emu_now_ns() - idle_since < EMU_IDLE_NS)
 			continue;
 		emu_dp_sleep(dp);
 		idle = 0;
