@@ -219,6 +219,19 @@ vfio_user_server_connected(const struct vfio_user_server *srv)
 	return srv->conn_fd >= 0;
 }
 
+bool
+vfio_user_server_has_timers(const struct vfio_user_server *srv)
+{
+	unsigned int i;
+
+	if ((srv->conn_fd >= 0 && !srv->negotiated) || srv->q_len > 0)
+		return true;
+	for (i = 0; i < VFIO_USER_SRV_BUSY_SLOTS; i++)
+		if (srv->busy[i].fd >= 0)
+			return true;
+	return false;
+}
+
 uint64_t
 vfio_user_server_refused(const struct vfio_user_server *srv)
 {

@@ -162,6 +162,15 @@ int vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms);
 bool vfio_user_server_connected(const struct vfio_user_server *srv);
 
 /**
+ * True while the server has a deadline of its own to keep: a client that
+ * has not finished VERSION, a refused one waiting for its answer, or
+ * commands queued behind a DMA reply. Only then must the owner call
+ * vfio_user_server_handle() without the descriptor being readable; an owner
+ * of many servers calls it on its timer for those alone.
+ */
+bool vfio_user_server_has_timers(const struct vfio_user_server *srv);
+
+/**
  * Connections turned away because a client was being served (answered
  * EBUSY, or closed when no busy slot was free or they sent nothing in time).
  */

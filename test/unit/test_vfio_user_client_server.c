@@ -591,6 +591,52 @@ test_version_stalled_client(void)
 	fx_stop();
 }
 
+static bool
+timers_now(void)
+{
+	bool t;
+
+	pthread_mutex_lock(&srv_lock);
+	t = vfio_user_server_has_timers(srv);
+	pthread_mutex_unlock(&srv_lock);
+	return t;
+}
+
+/* Wait up to 2 s for vfio_user_server_has_timers() to become @p want. */
+static bool
+timers_become(bool want)
+{
+	int i;
+
+	for (i = 0; i < 2000; i++) {
+		if (timers_now() == want)
+			return true;
+		usleep(1000);
+	}
+	return false;
+}
+
+/* A server has a deadline of its own only while a VERSION is due. */
+static void
+test_server_timers(void)
+{
+	struct vfio_user_server_cfg cfg = { .timeout_ms = 200 };
+	struct vfio_user_client *c;
+	int fd;
+
+	fx_start_cfg(&cfg);
+	CU_ASSERT_FALSE(timers_now());
+	fd = unit_connect(path);
+	CU_ASSERT_TRUE(timers_become(true));		/* accepted, VERSION due */
+	CU_ASSERT_TRUE(unit_peer_closed(fd));		/* and dropped when it is late */
+	close(fd);
+	CU_ASSERT_TRUE(timers_become(false));
+	c = client_open(NULL);
+	CU_ASSERT_FALSE(timers_now());			/* negotiated: nothing due */
+	vfio_user_client_close(c);
+	fx_stop();
+}
+
 static void
 test_version_without_json(void)
 {
@@ -1790,6 +1836,7 @@ static CU_TestInfo tests_version[] = {
 	UNIT_TEST(test_version_malformed_json),
 	UNIT_TEST(test_version_wrong_major_and_twice),
 	UNIT_TEST(test_version_stalled_client),
+	UNIT_TEST(test_server_timers),
 	UNIT_TEST(test_vf_token),
 	UNIT_TEST(test_second_client_busy),
 	UNIT_TEST(test_version_without_json),

@@ -1023,10 +1023,14 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 				      (uint64_t)ts.tv_nsec / 1000000u);
 	}
 	if (tick) {
-		/* every port: a stalled guest's timeout is noticed only when asked */
+		/*
+		 * A stalled guest's timeout is noticed only when asked: the ports
+		 * with a deadline of their own, not all 256 (each look is a
+		 * system call).
+		 */
 		for (i = 0; i < s->total_vfs; i++)
-			svnic_sriov_port_handle(s, i);
-		return;
+			if (s->vfs[i].port != NULL && svnic_vf_port_has_timers(s->vfs[i].port))
+				svnic_sriov_port_handle(s, i);
 	}
 	if (s->ports_pfd < n && pfd[s->ports_pfd].revents != 0)
 		nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), 0);

@@ -464,6 +464,12 @@ svnic_vf_port_handle(struct svnic_vf_port *p)
 	return ret;
 }
 
+bool
+svnic_vf_port_has_timers(const struct svnic_vf_port *p)
+{
+	return vfio_user_server_has_timers(p->srv);
+}
+
 void
 svnic_vf_port_drop_guest(struct svnic_vf_port *p)
 {

@@ -123,6 +123,12 @@ unsigned int svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd 
 /** Serve what is waiting, without blocking. @return 0 or a negative errno. */
 int svnic_vf_port_handle(struct svnic_vf_port *p);
 
+/**
+ * True when svnic_vf_port_handle() must run on the owner's timer even with
+ * nothing readable (a guest's VERSION or a refused guest's answer is due).
+ */
+bool svnic_vf_port_has_timers(const struct svnic_vf_port *p);
+
 /** Disconnect the guest as if it had gone (operator reset of a quarantined VF, free). */
 void svnic_vf_port_drop_guest(struct svnic_vf_port *p);
 
