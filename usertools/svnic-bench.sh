@@ -94,6 +94,7 @@ helper_pid=
 hp_sys=/sys/kernel/mm/hugepages/hugepages-2048kB/nr_hugepages
 hp_prev=
 huge_dir=
+vfs_shm=
 
 stop_pid() {
 	local pid=$1 _
@@ -124,6 +125,7 @@ cleanup() {
 		echo "$hp_prev" > "$hp_sys" 2> /dev/null ||
 			say "warning: could not give back the hugepages (nr_hugepages was $hp_prev)"
 	fi
+	[ -n "$vfs_shm" ] && rm -rf "$vfs_shm"
 	rm -rf "${XDG_RUNTIME_DIR:-/var/run}/dpdk/$prefix"-* /var/run/dpdk/"$prefix"-* 2> /dev/null || true
 	if [ "$keep" = 1 ]; then
 		say "work directory kept: $work"
@@ -209,7 +211,7 @@ say "testpmd: $testpmd; $rounds round(s), ${warmup} s warm-up, ${window} s windo
 # peer has a control plane to compare with; the figures stand alone.
 control_plane() {
 	local ctrl="$build/test/bench/svnic-bench-ctrl" guest="$build/test/integration/svnic-guest"
-	local vfplugin="$build/drivers/librte_net_svnic_vf.so" d="$work/ctrl" pid
+	local vfplugin="$build/drivers/librte_net_svnic_vf.so" d="$work/ctrl" pid vfs fs
 	if [ ! -x "$ctrl" ] || [ ! -x "$guest" ] || [ ! -f "$vfplugin" ]; then
 		say "control plane skipped: build the tree first (svnic-bench-ctrl, svnic-guest, net_svnic_vf)"
 		return 0
@@ -219,18 +221,38 @@ control_plane() {
 	pid=$!
 	echo "$pid" > "$work/pids/ctrl-emu.pid"
 	for _ in $(seq 50); do [ -S "$d/pf.sock" ] && break; sleep 0.1; done
-	say "control plane: svnic-bench-ctrl on CPU $near_cpu, svnic-emu unpinned (256 VFs)"
+	# The guests' sockets go where a host keeps them, a tmpfs like /run; the
+	# bring-up is then timed again with them in the work directory, whose file
+	# system may journal every socket file it creates.
+	vfs="$d/vfs"
+	if [ "$(stat -f -c %T /dev/shm 2> /dev/null)" = tmpfs ]; then
+		vfs_shm=$(mktemp -d /dev/shm/svnic-bench-vfs.XXXXXX)
+		vfs="$vfs_shm"
+	fi
+	say "control plane: svnic-bench-ctrl on CPU $near_cpu, svnic-emu unpinned (256 VFs)," \
+		"guest sockets in $vfs ($(df --output=fstype "$vfs" | tail -n 1))"
 	taskset -c "$near_cpu" "$ctrl" --no-huge -m 1024 --file-prefix "$prefix-ctrl" \
 		--lcores "0@$near_cpu" --no-pci \
-		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$d/vfs,mgmt=none" \
-		-- --vf-dir "$d/vfs" --vfs 64,256 \
+		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$vfs,mgmt=none" \
+		-- --vf-dir "$vfs" --vfs 64,256 \
 		--guest taskset -c "$far_cpu" "$guest" --no-huge -m 256 \
 		--file-prefix "$prefix-guest" --lcores "0@$far_cpu" --no-pci \
-		--vdev "net_svnic_vf0,vfio_user=$d/vfs/vf0.sock" -d "$vfplugin" \
+		--vdev "net_svnic_vf0,vfio_user=$vfs/vf0.sock" -d "$vfplugin" \
 		-- --mbx-rtt 1000 2> "$work/ctrl.log" |
 		sed -n 's/^mbx_rtt_p50_ns \(.*\)/mailbox rtt p50: \1 ns/p;s/^mbx_rtt_p99_ns \(.*\)/mailbox rtt p99: \1 ns/p;/^vf \|^config \|^pf memory/p' |
 		awk '/ ns$/ { printf "%s %s %.1f us\n", $1, $2 " " $3, $4 / 1000; next } { print }' ||
 		say "control plane failed: see $work/ctrl.log"
+	if [ "$vfs" != "$d/vfs" ]; then
+		fs=$(df --output=fstype "$work" | tail -n 1)
+		taskset -c "$near_cpu" "$ctrl" --no-huge -m 1024 --file-prefix "$prefix-ctrl2" \
+			--lcores "0@$near_cpu" --no-pci \
+			--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$d/vfs,mgmt=none" \
+			-- --vf-dir "$d/vfs" --vfs 256 2>> "$work/ctrl.log" |
+			sed -n "s|^vf bring-up 256: |vf bring-up 256, sockets on $fs: |p" ||
+			say "control plane (sockets on $fs) failed: see $work/ctrl.log"
+		rm -rf "$vfs_shm"
+		vfs_shm=
+	fi
 	stop_pid "$pid"
 	wait "$pid" 2> /dev/null || true
 	rm -f "$work/pids/ctrl-emu.pid"
