@@ -451,13 +451,13 @@ svnic_sriov_queue_cfg(struct svnic_sriov *s, const struct sriov_vf *vf, unsigned
 }
 
 /* Device queues made equal to what the guest enabled (@p none: disable them all). */
-static void
+static int
 svnic_sriov_queues_sync(struct svnic_sriov *s, const struct sriov_vf *vf, bool none)
 {
 	struct svnic_sriov_vf *d = &s->vfs[vf->vf_id];
 	unsigned int t;
 	uint16_t q;
-	int ret;
+	int ret, first = 0;
 
 	for (t = 0; t < SVNIC_MBX_QTYPE_NB; t++) {
 		uint64_t want = none ? 0 : vf->guest.queues_enabled[t];
@@ -474,12 +474,15 @@ svnic_sriov_queues_sync(struct svnic_sriov *s, const struct sriov_vf *vf, bool n
 					      vf->vf_id, w ? "enabling" : "disabling",
 					      t == SVNIC_MBX_QTYPE_RX ? "RX" : "TX", q,
 					      strerror(-ret));
+				if (first == 0)
+					first = ret;
 				if (w)
 					continue;
 			}
 			d->q_enabled[t] ^= bit;
 		}
 	}
+	return first;
 }
 
 /*
@@ -487,7 +490,7 @@ svnic_sriov_queues_sync(struct svnic_sriov *s, const struct sriov_vf *vf, bool n
  * VPort-relative queues on the wire and on the device alike (spec
  * "RSS_CONFIG"); each one is checked against the VPort's range here.
  */
-static void
+static int
 svnic_sriov_rss_sync(struct svnic_sriov *s, const struct sriov_vf *vf)
 {
 	const struct sriov_vf_guest *g = &vf->guest;
@@ -509,7 +512,7 @@ svnic_sriov_rss_sync(struct svnic_sriov *s, const struct sriov_vf *vf)
 		if (sriov_vf_queue_abs(s->sw, vf->vf_id, g->rss_table[i], &abs) < 0) {
 			SVNIC_DRV_LOG(ERR, "%s: VF %u: RSS entry %u names queue %u outside its "
 				      "VPort", s->ad->hw.name, vf->vf_id, i, g->rss_table[i]);
-			return;
+			return -EINVAL;
 		}
 		rb->table[i] = g->rss_table[i];
 	}
@@ -520,6 +523,7 @@ svnic_sriov_rss_sync(struct svnic_sriov *s, const struct sriov_vf *vf)
 			      strerror(-ret));
 	else
 		s->vfs[vf->vf_id].rss_on = r.hash_types != 0;
+	return ret;
 }
 
 static void
@@ -826,20 +830,25 @@ svnic_sriov_mbx_vetoed(struct svnic_sriov *s, uint16_t vf_id, const void *msg, s
 	return p.retval == RTE_PMD_SVNIC_MB_EVENT_NACK;
 }
 
-static void
+/*
+ * What the answer asks of the device, before the VF reads the answer: a VF
+ * told its queues are on posts buffers at once (the device clears the tail of
+ * a queue it enables). @return the first error of the device, 0.
+ */
+static int
 svnic_sriov_mbx_actions(struct svnic_sriov *s, uint16_t vf_id, unsigned int act)
 {
 	const struct sriov_vf *vf = sriov_switch_vf_const(s->sw, vf_id);
-	int ret;
+	int ret, first = 0;
 
 	if (act & SRIOV_MBX_ACT_QUARANTINED)
-		return;		/* the state callback disabled its queues */
+		return 0;	/* the state callback disabled its queues */
 	if (act & SRIOV_MBX_ACT_RESET) {
 		ret = sriov_vf_reset(s->sw, vf_id, false);
 		if (ret < 0)
 			SVNIC_DRV_LOG(ERR, "%s: VF %u: reset it asked for: %s", s->ad->hw.name,
 				      vf_id, strerror(-ret));
-		return;
+		return 0;
 	}
 	if (act & SRIOV_MBX_ACT_GUEST_UP) {
 		if (vf->state == SRIOV_VF_ATTACHED)
@@ -847,11 +856,18 @@ svnic_sriov_mbx_actions(struct svnic_sriov *s, uint16_t vf_id, unsigned int act)
 		svnic_sriov_link_notify(s, vf_id, true);
 	}
 	if (act & SRIOV_MBX_ACT_QUEUES)
-		svnic_sriov_queues_sync(s, vf, false);
-	if (act & (SRIOV_MBX_ACT_FILTERS | SRIOV_MBX_ACT_RX_MODE | SRIOV_MBX_ACT_MTU))
-		(void)svnic_sriov_vf_sync(s, vf_id);
-	if (act & SRIOV_MBX_ACT_RSS)
-		svnic_sriov_rss_sync(s, vf);
+		first = svnic_sriov_queues_sync(s, vf, false);
+	if (act & (SRIOV_MBX_ACT_FILTERS | SRIOV_MBX_ACT_RX_MODE | SRIOV_MBX_ACT_MTU)) {
+		ret = svnic_sriov_vf_sync(s, vf_id);
+		if (first == 0)
+			first = ret;
+	}
+	if (act & SRIOV_MBX_ACT_RSS) {
+		ret = svnic_sriov_rss_sync(s, vf);
+		if (first == 0)
+			first = ret;
+	}
+	return first;
 }
 
 static void
@@ -901,8 +917,23 @@ svnic_sriov_mbx_msg(struct svnic_sriov *s, uint16_t vf_id)
 	    ((const struct svnic_mbx_hdr *)d->reply.buf)->status != 0)
 		d->mbx_refused++;
 	d->reply.len = (uint16_t)rlen;
+	if (act & SRIOV_MBX_ACT_RESET) {
+		/* the reset clears the outbox: the answer goes first */
+		svnic_sriov_outbox_flush(s, vf_id);
+		(void)svnic_sriov_mbx_actions(s, vf_id, act);
+		return;
+	}
+	/* the device first, then the answer, which says if the device refused */
+	ret = svnic_sriov_mbx_actions(s, vf_id, act);
+	if (ret < 0 && rlen >= sizeof(struct svnic_mbx_hdr)) {
+		struct svnic_mbx_hdr *h = (struct svnic_mbx_hdr *)d->reply.buf;
+
+		if (h->status == 0 && h->len == 0) {
+			h->status = EIO;
+			d->mbx_refused++;
+		}
+	}
 	svnic_sriov_outbox_flush(s, vf_id);
-	svnic_sriov_mbx_actions(s, vf_id, act);
 }
 
 /* --- control thread hooks -------------------------------------------------- */
