@@ -615,6 +615,36 @@ vfio_user_client_region_write(struct vfio_user_client *c, uint32_t index, uint64
 }
 
 int
+vfio_user_client_region_write_posted(struct vfio_user_client *c, uint32_t index,
+		uint64_t offset, const void *buf, size_t len)
+{
+	struct vfio_user_hdr h = {
+		.cmd = VFIO_USER_REGION_WRITE,
+		.flags = VFIO_USER_F_TYPE_COMMAND | VFIO_USER_F_NO_REPLY,
+	};
+	struct vfio_user_region_access a = { .offset = offset, .region = index };
+	struct iovec iov[2];
+	int ret;
+
+	if (len == 0)
+		return -EINVAL;
+	if (len > vfio_user_cli_chunk(c))
+		return -EMSGSIZE;
+	if (c->broken)
+		return -ENOTCONN;
+	a.count = (uint32_t)len;
+	iov[0].iov_base = &a;
+	iov[0].iov_len = sizeof(a);
+	iov[1].iov_base = (void *)(uintptr_t)buf;	/* only read */
+	iov[1].iov_len = len;
+	h.msg_id = c->next_id++;
+	ret = vfio_user_msg_send(c->fd, &h, iov, 2, NULL, 0, c->timeout_ms);
+	if (ret < 0)
+		return vfio_user_cli_fail(c, h.cmd, ret, "not sent");
+	return 0;
+}
+
+int
 vfio_user_client_dma_map(struct vfio_user_client *c, uint64_t iova, uint64_t len,
 		uint32_t prot, int fd, uint64_t offset)
 {

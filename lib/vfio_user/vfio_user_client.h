@@ -114,6 +114,19 @@ int vfio_user_client_region_write(struct vfio_user_client *c, uint32_t index, ui
 		const void *buf, size_t len);
 
 /**
+ * A posted REGION_WRITE (the spec's VFIO_USER_F_NO_REPLY): sent, not waited
+ * for, like a posted write on PCIe. The server serves it in order with the
+ * client's other messages and answers nothing, so an error is the server's to
+ * log; use it where the caller learns the effect some other way (a register
+ * whose result shows in shared memory). @p len at most the server's
+ * max_data_xfer_size.
+ * @return 0 once sent; -EINVAL; -EMSGSIZE; -ENOTCONN; the send's error (the
+ *   connection is then closed).
+ */
+int vfio_user_client_region_write_posted(struct vfio_user_client *c, uint32_t index,
+		uint64_t offset, const void *buf, size_t len);
+
+/**
  * DMA_MAP of [@p iova, @p iova + @p len) with VFIO_USER_DMA_READ_FLAG /
  * _WRITE_FLAG in @p prot. With @p fd >= 0 (not closed) the server mmap()s
  * @p fd at @p offset; with -1 it reaches the window through DMA_READ/WRITE,

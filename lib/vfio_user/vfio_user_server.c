@@ -44,6 +44,7 @@ struct vfio_user_server {
 	unsigned long conn_seq;		/* client number, for log lines */
 	uint64_t accept_ms;
 	bool negotiated;
+	bool posted;			/* serving a message that wants no reply */
 	bool drop;			/* drop the client once the current reply is out */
 	struct vfio_user_caps peer;
 	struct vfio_user_device_info dev;
@@ -217,6 +218,12 @@ bool
 vfio_user_server_connected(const struct vfio_user_server *srv)
 {
 	return srv->conn_fd >= 0;
+}
+
+bool
+vfio_user_server_posted(const struct vfio_user_server *srv)
+{
+	return srv->posted;
 }
 
 bool
@@ -774,6 +781,7 @@ vfio_user_srv_dispatch(struct vfio_user_server *srv, struct vfio_user_msg *m)
 			m->hdr.cmd, strerror(-ret));
 		goto reply;
 	}
+	srv->posted = (m->hdr.flags & VFIO_USER_F_NO_REPLY) != 0;
 	switch (m->hdr.cmd) {
 	case VFIO_USER_VERSION:
 		ret = vfio_user_srv_version(srv, m, &rep);
@@ -812,7 +820,12 @@ vfio_user_srv_dispatch(struct vfio_user_server *srv, struct vfio_user_msg *m)
 		ret = -ENOSYS;	/* unreachable: check_request knows the served set */
 		break;
 	}
+	srv->posted = false;
 reply:
+	if ((m->hdr.flags & VFIO_USER_F_NO_REPLY) != 0 && ret < 0)
+		/* nobody waits for an answer: the error is only ours to tell */
+		SRV_LOG(srv, WARNING, "posted %s failed: %s", vfio_user_cmd_name(m->hdr.cmd),
+			strerror(-ret));
 	if ((m->hdr.flags & VFIO_USER_F_NO_REPLY) == 0 && srv->conn_fd >= 0) {
 		int r = vfio_user_msg_reply(srv->conn_fd, &m->hdr, ret < 0 ? (uint32_t)-ret : 0,
 				rep.iov, rep.iovcnt, &rep.fd, rep.fd >= 0 ? 1 : 0,

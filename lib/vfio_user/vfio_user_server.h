@@ -162,6 +162,12 @@ int vfio_user_server_run(struct vfio_user_server *srv, int timeout_ms);
 bool vfio_user_server_connected(const struct vfio_user_server *srv);
 
 /**
+ * True while a callback serves a message that wants no reply (a posted
+ * REGION_WRITE): a proxy may then pass the access on posted as well.
+ */
+bool vfio_user_server_posted(const struct vfio_user_server *srv);
+
+/**
  * True while the server has a deadline of its own to keep: a client that
  * has not finished VERSION, a refused one waiting for its answer, or
  * commands queued behind a DMA reply. Only then must the owner call

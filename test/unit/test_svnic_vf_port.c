@@ -44,6 +44,7 @@ struct fake {
 	int open_ret;
 	unsigned int opens, closes, dev_open;
 	unsigned int dma_maps, dma_unmaps;
+	unsigned int posted_writes;	/* region_write_posted calls */
 	uint64_t map_iova, map_len, map_offset, unmap_iova, unmap_len;
 	uint32_t map_prot;
 	ino_t map_ino;
@@ -142,6 +143,14 @@ fake_region_write(void *dev, uint32_t index, uint64_t off, const void *buf, uint
 }
 
 static int
+fake_region_write_posted(void *dev, uint32_t index, uint64_t off, const void *buf,
+			 uint32_t len)
+{
+	fk.posted_writes++;
+	return fake_region_write(dev, index, off, buf, len);
+}
+
+static int
 fake_irq_info(void *dev, uint32_t index, struct vfio_irq_info *info)
 {
 	(void)dev;
@@ -219,6 +228,7 @@ static const struct svnic_vf_port_dev_ops fake_dev_ops = {
 	.region_info = fake_region_info,
 	.region_read = fake_region_read,
 	.region_write = fake_region_write,
+	.region_write_posted = fake_region_write_posted,
 	.irq_info = fake_irq_info,
 	.set_irq_eventfds = fake_set_irq_eventfds,
 	.set_irqs = fake_set_irqs,
@@ -618,6 +628,15 @@ test_bar0_is_the_devices_memory(void)
 	CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR2_REGION_INDEX, 0x10,
 						      "MSIX", 4), 0);
 	CU_ASSERT_EQUAL(memcmp(fk_now().bar2 + 0x10, "MSIX", 4), 0);
+	CU_ASSERT_EQUAL(fk_now().posted_writes, 0);
+	/* a write the guest posted is passed on posted, ahead of what follows */
+	CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, VFIO_PCI_BAR2_REGION_INDEX,
+							     0x20, "POST", 4), 0);
+	CU_ASSERT_EQUAL(vfio_user_client_region_read(c, VFIO_PCI_BAR2_REGION_INDEX, 0x20,
+						     buf, 4), 0);
+	CU_ASSERT_EQUAL(memcmp(buf, "POST", 4), 0);
+	CU_ASSERT_EQUAL(fk_now().posted_writes, 1);
+	CU_ASSERT_EQUAL(stats_now().posted_writes, 1);
 	vfio_user_client_close(c);
 	fx_stop();
 }

@@ -88,6 +88,7 @@ struct fake_dev {
 	struct vfio_user_server *srv;
 	unsigned int access_calls, region_info_calls, reset_calls, disconnect_calls;
 	unsigned int dma_map_calls, dma_unmap_calls, set_irqs_calls;
+	unsigned int posted_calls;	/* region accesses served for a posted write */
 	int dma_map_fd_seen;
 	uint32_t irq_index, irq_flags, irq_start, irq_count;
 	int irq_fds[MSIX_COUNT];
@@ -179,6 +180,8 @@ fake_region_access(void *ctx, uint32_t index, uint64_t off, void *buf, uint32_t 
 	uint64_t iova;
 
 	f->access_calls++;
+	if (vfio_user_server_posted(f->srv))
+		f->posted_calls++;
 	if (index > 2 || index == 1)
 		return -EIO;	/* BAR1 is only reached through its mmap here */
 	if (!is_write) {
@@ -856,6 +859,36 @@ test_region_rw_out_of_bounds(void)
 	/* None of these reached the device. */
 	CU_ASSERT_EQUAL(dev_now().access_calls, 0);
 	CU_ASSERT_TRUE(log_has("outside"));
+	vfio_user_client_close(c);
+	fx_stop();
+}
+
+/*
+ * A posted write: no reply is waited for or sent, it reaches the device in
+ * order before the client's next message, the owner can tell it was posted,
+ * and a failing one only costs the server a log line.
+ */
+static void
+test_region_write_posted(void)
+{
+	struct vfio_user_client *c;
+	uint8_t w[4] = { 9, 8, 7, 6 }, r[4] = { 0 };
+
+	fx_start();
+	c = client_open(NULL);
+	CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, 0, 0x20, w, sizeof(w)), 0);
+	CU_ASSERT_EQUAL(vfio_user_client_region_read(c, 0, 0x20, r, sizeof(r)), 0);
+	CU_ASSERT_EQUAL(memcmp(w, r, sizeof(r)), 0);
+	CU_ASSERT_EQUAL(dev_now().posted_calls, 1);
+	CU_ASSERT_EQUAL(dev_now().access_calls, 2);
+	/* refused by the device (BAR1 is mmap only): the connection goes on */
+	CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, 1, 0, w, sizeof(w)), 0);
+	CU_ASSERT_EQUAL(vfio_user_client_region_read(c, 0, 0x20, r, sizeof(r)), 0);
+	CU_ASSERT_EQUAL(dev_now().posted_calls, 2);
+	CU_ASSERT(log_has("posted REGION_WRITE failed"));
+	/* more than one message's worth is the caller's mistake */
+	CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, 0, 0, w, 0), -EINVAL);
+	CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, 0, 0, w, 2u << 20), -EMSGSIZE);
 	vfio_user_client_close(c);
 	fx_stop();
 }
@@ -1851,6 +1884,7 @@ static CU_TestInfo tests_device[] = {
 	UNIT_TEST(test_device_and_irq_info),
 	UNIT_TEST(test_region_info_sparse_retry),
 	UNIT_TEST(test_region_rw_in_bounds),
+	UNIT_TEST(test_region_write_posted),
 	UNIT_TEST(test_region_rw_split),
 	UNIT_TEST(test_reset),
 	CU_TEST_INFO_NULL,

@@ -38,6 +38,14 @@ svnic_hw_reg_write(struct svnic_hw *hw, uint32_t off, uint32_t val)
 	return hw->ops->reg_write(hw, off, val);
 }
 
+int
+svnic_hw_reg_write_posted(struct svnic_hw *hw, uint32_t off, uint32_t val)
+{
+	if (hw->ops->reg_write_posted == NULL)
+		return hw->ops->reg_write(hw, off, val);
+	return hw->ops->reg_write_posted(hw, off, val);
+}
+
 void
 svnic_hw_kick(void *arg)
 {

@@ -34,6 +34,12 @@ struct svnic_hw_ops {
 	/* Page 0: aligned 32-bit accesses that reach the device at once. */
 	int (*reg_read)(struct svnic_hw *hw, uint32_t off, uint32_t *val);
 	int (*reg_write)(struct svnic_hw *hw, uint32_t off, uint32_t val);
+	/*
+	 * Optional: a write whose completion the caller does not wait for (what
+	 * an MMIO write is on PCIe); NULL: reg_write. Later accesses of the same
+	 * caller reach the device after it.
+	 */
+	int (*reg_write_posted)(struct svnic_hw *hw, uint32_t off, uint32_t val);
 	/* Map the shared part of BAR0: set bar0, bar0_lo and bar0_hi. */
 	int (*bar0_map)(struct svnic_hw *hw);
 	void (*bar0_unmap)(struct svnic_hw *hw);
@@ -99,6 +105,8 @@ svnic_hw_bar0_addr(const struct svnic_hw *hw, uint32_t off)
 
 int svnic_hw_reg_read(struct svnic_hw *hw, uint32_t off, uint32_t *val);
 int svnic_hw_reg_write(struct svnic_hw *hw, uint32_t off, uint32_t val);
+/** A posted page-0 write: its errors are the device's to report, not ours. */
+int svnic_hw_reg_write_posted(struct svnic_hw *hw, uint32_t off, uint32_t val);
 
 /**
  * Bring the function up: check its identity in config space (a PF of svnic;

@@ -93,6 +93,18 @@ svnic_vu_reg_write(struct svnic_hw *hw, uint32_t off, uint32_t val)
 	return ret;
 }
 
+/* vfio-user's no-reply flag: one message out, no round trip. */
+static int
+svnic_vu_reg_write_posted(struct svnic_hw *hw, uint32_t off, uint32_t val)
+{
+	int ret = vfio_user_client_region_write_posted(svnic_vu_lock(hw),
+						       VFIO_PCI_BAR0_REGION_INDEX, off, &val,
+						       sizeof(val));
+
+	svnic_vu_unlock(hw);
+	return ret;
+}
+
 /* The spec's sparse area is [0x1000, BAR0 size): map the one that holds page 1. */
 static int
 svnic_vu_bar0_map(struct svnic_hw *hw)
@@ -282,6 +294,7 @@ static const struct svnic_hw_ops svnic_vu_ops = {
 	.cfg_write = svnic_vu_cfg_write,
 	.reg_read = svnic_vu_reg_read,
 	.reg_write = svnic_vu_reg_write,
+	.reg_write_posted = svnic_vu_reg_write_posted,
 	.bar0_map = svnic_vu_bar0_map,
 	.bar0_unmap = svnic_vu_bar0_unmap,
 	.dma_map = svnic_vu_dma_map,

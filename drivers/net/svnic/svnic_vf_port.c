@@ -49,6 +49,7 @@ struct svnic_vf_port {
 	uint64_t guests;
 	uint64_t dma_maps;
 	uint64_t resets;
+	uint64_t posted_writes;
 };
 
 #define VF_PORT_LOG(p, lvl, fmt, ...) \
@@ -234,8 +235,14 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 	}
 	if (p->dev == NULL)
 		return -ENODEV;
-	return is_write ? p->dev_ops->region_write(p->dev, index, offset, buf, count) :
-			  p->dev_ops->region_read(p->dev, index, offset, buf, count);
+	if (!is_write)
+		return p->dev_ops->region_read(p->dev, index, offset, buf, count);
+	/* A write the guest posted goes on posted: nobody waits at either end. */
+	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
+		p->posted_writes++;
+		return p->dev_ops->region_write_posted(p->dev, index, offset, buf, count);
+	}
+	return p->dev_ops->region_write(p->dev, index, offset, buf, count);
 }
 
 static int
@@ -498,5 +505,6 @@ svnic_vf_port_get_stats(const struct svnic_vf_port *p, struct svnic_vf_port_stat
 	st->refused = vfio_user_server_refused(p->srv);
 	st->dma_maps = p->dma_maps;
 	st->resets = p->resets;
+	st->posted_writes = p->posted_writes;
 	sriov_cfg_get_stats(p->cfg, &st->cfg);
 }

@@ -59,6 +59,9 @@ struct svnic_vf_port_dev_ops {
 	int (*region_read)(void *dev, uint32_t index, uint64_t off, void *buf, uint32_t len);
 	int (*region_write)(void *dev, uint32_t index, uint64_t off, const void *buf,
 			    uint32_t len);
+	/* optional: the write waits for nothing (the guest posted it); NULL: region_write */
+	int (*region_write_posted)(void *dev, uint32_t index, uint64_t off, const void *buf,
+				   uint32_t len);
 	int (*irq_info)(void *dev, uint32_t index, struct vfio_irq_info *info);
 	int (*set_irq_eventfds)(void *dev, uint32_t index, uint32_t start, uint32_t count,
 				const int *fds);
@@ -95,6 +98,7 @@ struct svnic_vf_port_stats {
 	uint64_t refused;		/* connections refused (one was being served) */
 	uint64_t dma_maps;		/* windows forwarded */
 	uint64_t resets;		/* FLR and DEVICE_RESET */
+	uint64_t posted_writes;		/* guest writes passed on posted */
 	struct sriov_cfg_stats cfg;
 };
 

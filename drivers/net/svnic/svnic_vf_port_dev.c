@@ -63,6 +63,13 @@ svnic_vf_port_dev_vu_region_write(void *dev, uint32_t index, uint64_t off, const
 }
 
 static int
+svnic_vf_port_dev_vu_region_write_posted(void *dev, uint32_t index, uint64_t off,
+					 const void *buf, uint32_t len)
+{
+	return vfio_user_client_region_write_posted(dev, index, off, buf, len);
+}
+
+static int
 svnic_vf_port_dev_vu_irq_info(void *dev, uint32_t index, struct vfio_irq_info *info)
 {
 	return vfio_user_client_irq_info(dev, index, info);
@@ -101,6 +108,7 @@ const struct svnic_vf_port_dev_ops svnic_vf_port_dev_vfio_user = {
 	.region_info = svnic_vf_port_dev_vu_region_info,
 	.region_read = svnic_vf_port_dev_vu_region_read,
 	.region_write = svnic_vf_port_dev_vu_region_write,
+	.region_write_posted = svnic_vf_port_dev_vu_region_write_posted,
 	.irq_info = svnic_vf_port_dev_vu_irq_info,
 	.set_irq_eventfds = svnic_vf_port_dev_vu_set_irq_eventfds,
 	.set_irqs = svnic_vf_port_dev_vu_set_irqs,
