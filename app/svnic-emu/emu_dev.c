@@ -242,6 +242,7 @@ static uint32_t
 emu_mbx_status(const struct emu_func *f)
 {
 	return (f->mbx.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (f->mbx.rx_seq ? SVNIC_MBX_ST_RX_SEQ : 0) |
 	       (f->mbx.rx_valid ? SVNIC_MBX_ST_RX_VALID |
 		((uint32_t)f->mbx.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
 }
@@ -266,6 +267,7 @@ emu_mbx_deliver(struct emu_func *vf, const void *msg, uint16_t len, uint32_t ext
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	vf->mbx.rx_valid = true;
 	vf->mbx.rx_len = len;
+	vf->mbx.rx_seq = !vf->mbx.rx_seq;
 	emu_mbx_mirror(vf);
 	emu_func_raise(vf, SVNIC_INT_MBX_RX | extra_cause);
 }
@@ -361,9 +363,17 @@ emu_func_page0_reset(struct emu_func *f)
 	f->aq_base_lo = f->aq_base_hi = f->aq_len = f->aq_head = f->aq_tail = 0;
 	f->eq_base_lo = f->eq_base_hi = f->eq_len = f->eq_head = f->eq_tail = 0;
 	f->faulted = false;
-	memset(&f->mbx, 0, sizeof(f->mbx));
+	{
+		/* RX_SEQ survives: a driver that posted its last ack must see the next one new */
+		bool rx_seq = f->mbx.rx_seq;
+
+		memset(&f->mbx, 0, sizeof(f->mbx));
+		f->mbx.rx_seq = rx_seq;
+	}
 	/* notify page, doorbells and mailbox windows: everything past page 0 */
 	memset(f->bar0 + SVNIC_REG_NOTIFY_PAGE, 0, f->bar0_size - SVNIC_REG_NOTIFY_PAGE);
+	if (f->is_vf)
+		emu_mbx_mirror(f);
 	memset(f->msix_pba, 0, sizeof(f->msix_pba));
 }
 

@@ -33,6 +33,8 @@
 
 #define HDR		sizeof(struct svnic_mbx_hdr)
 #define FLAG_FLOOD	0x01	/* when the script ends, the window stays full for ever */
+#define FLAG_POSTED	0x02	/* spec 1.2: posted submit and ack, RX_SEQ */
+#define FLAG_SEQ_LIE	0x04	/* and a device whose RX_SEQ does not flip */
 /* fake time per trapped register access, in microseconds */
 #define ACCESS_US	1u
 /* short, so that a session of timeouts stays quick; the fake clock makes it exact */
@@ -56,6 +58,8 @@ static struct {
 	uint8_t *tx_win;
 	uint8_t *rx_win;
 	bool rx_valid;
+	bool rx_seq;			/* flips with each message placed, unless seq_lie */
+	bool seq_lie;
 	uint32_t rx_len_field;		/* what MBX_STATUS reports as RX_LEN */
 	uint32_t last_status;		/* the last MBX_STATUS the client read */
 	bool have_status;
@@ -109,6 +113,8 @@ dev_put(struct svnic_mbx_hdr *hdr, uint16_t plen)
 	in_bytes(dev.rx_win + HDR, plen);
 	dev.rx_len_field = (uint32_t)(HDR + plen);
 	dev.rx_valid = true;
+	if (!dev.seq_lie)
+		dev.rx_seq = !dev.rx_seq;
 }
 
 static void
@@ -123,8 +129,11 @@ dev_event(void)
 
 	if (dev.left == 0) {
 		/* a flooding PF: whatever the window held is there again and again */
-		if (dev.flood)
+		if (dev.flood) {
+			if (!dev.rx_valid && !dev.seq_lie)
+				dev.rx_seq = !dev.rx_seq;
 			dev.rx_valid = true;
+		}
 		return;
 	}
 	op = in_u8();
@@ -137,6 +146,8 @@ dev_event(void)
 		len = (uint16_t)dev.rx_len_field;
 		in_bytes(dev.rx_win, len < SVNIC_MBX_MSG_MAX ? len : SVNIC_MBX_MSG_MAX);
 		dev.rx_valid = true;
+		if (!dev.seq_lie)
+			dev.rx_seq = !dev.rx_seq;
 		break;
 	case 2:
 		h.seq = dev.tx_hdr.seq + (uint32_t)(int32_t)(int8_t)in_u8();
@@ -190,6 +201,7 @@ dev_reg_read(void *ctx, uint32_t off, uint32_t *val)
 		return -ECONNRESET;
 	dev_event();
 	*val = (dev.tx_sent ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (dev.rx_seq ? SVNIC_MBX_ST_RX_SEQ : 0) |
 	       (dev.rx_valid ? SVNIC_MBX_ST_RX_VALID |
 		((dev.rx_len_field << SVNIC_MBX_ST_RX_LEN_SHIFT) & SVNIC_MBX_ST_RX_LEN_MASK) : 0);
 	dev.last_status = *val;
@@ -247,6 +259,15 @@ dev_now(void *ctx)
 static const struct svnic_vf_mbx_ops dev_ops = {
 	.reg_read = dev_reg_read,
 	.reg_write = dev_reg_write,
+	.wait = dev_wait,
+	.now_us = dev_now,
+};
+
+/* Posted writes land at once here: the client's rules are the same either way. */
+static const struct svnic_vf_mbx_ops dev_ops_posted = {
+	.reg_read = dev_reg_read,
+	.reg_write = dev_reg_write,
+	.reg_write_posted = dev_reg_write,
 	.wait = dev_wait,
 	.now_us = dev_now,
 };
@@ -343,8 +364,11 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	dev.rx_win = calloc(1, SVNIC_VF_MBX_WIN_SIZE);
 	if (dev.tx_win == NULL || dev.rx_win == NULL)
 		goto out;
-	if (svnic_vf_mbx_init(&m, &dev_ops, &dev, dev.tx_win, dev.rx_win, on_notice, &dev) != 0)
+	dev.seq_lie = (flags & FLAG_SEQ_LIE) != 0;
+	if (svnic_vf_mbx_init(&m, (flags & FLAG_POSTED) ? &dev_ops_posted : &dev_ops, &dev,
+			      dev.tx_win, dev.rx_win, on_notice, &dev) != 0)
 		__builtin_trap();
+	svnic_vf_mbx_set_rx_seq(&m, (flags & FLAG_POSTED) != 0);
 	m.timeout_us = TIMEOUT_US;
 	session(&m);
 	/* every notice counted was handed over, nothing more */

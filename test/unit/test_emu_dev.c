@@ -783,7 +783,7 @@ test_page0_identity(void)
 {
 	env_up(false);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_SIGNATURE), SVNIC_SIGNATURE);
-	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010001u);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010002u);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_FUNC), 0);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_RESOURCES), 64u | (16u << 16));
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
@@ -1855,8 +1855,10 @@ test_mbx_round_trip(void)
 	rlen = mbx_msg(reply, SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 7, 8);
 	CU_ASSERT_EQUAL(mbx_send(3, reply, (uint32_t)rlen), -ENOENT);
 	CU_ASSERT_EQUAL(mbx_send(0, reply, (uint32_t)rlen), 0);
+	/* the first message placed flips RX_SEQ (spec 1.2) */
 	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS),
-			SVNIC_MBX_ST_RX_VALID | ((uint32_t)rlen << SVNIC_MBX_ST_RX_LEN_SHIFT));
+			SVNIC_MBX_ST_RX_VALID | SVNIC_MBX_ST_RX_SEQ |
+			((uint32_t)rlen << SVNIC_MBX_ST_RX_LEN_SHIFT));
 	CU_ASSERT(reg_rd(vf(0), SVNIC_REG_INT_CAUSE) & SVNIC_INT_MBX_RX);
 	CU_ASSERT_EQUAL(memcmp(vf(0)->bar0 + SVNIC_VF_MBX_RX_WIN, reply, rlen), 0);
 	/* the window is full until the VF acknowledges */
@@ -1864,9 +1866,13 @@ test_mbx_round_trip(void)
 	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, 0);
 	CU_ASSERT(reg_rd(vf(0), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
 	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, 1);
-	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), 0);
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), SVNIC_MBX_ST_RX_SEQ);
 	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_RX_DONE, 0), 1);
 	CU_ASSERT_EQUAL(mbx_send(0, reply, (uint32_t)rlen), 0);
+	/* the next one flips it back; the mirror says the same as the register */
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_SEQ, 0);
+	CU_ASSERT_EQUAL(*(uint32_t *)(vf(0)->bar0 + SVNIC_NOTIFY_MBX_STATUS),
+			reg_rd(vf(0), SVNIC_REG_MBX_STATUS));
 	/* a message whose header disagrees with the buffer is refused */
 	CU_ASSERT_EQUAL(mbx_send(1, reply, (uint32_t)rlen - 1), -EMSGSIZE);
 	/* the largest message */
@@ -2094,12 +2100,21 @@ check_vf0_clean(void)
 static void
 test_reset_vf_reset_cmd(void)
 {
+	uint8_t m[64];
+	size_t ml = mbx_msg(m, SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 7, 8);
+
 	env_vf_ports();
+	/* one message taken: RX_SEQ is 1 */
+	CU_ASSERT_EQUAL(mbx_send(0, m, (uint32_t)ml), 0);
+	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, 1);
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), SVNIC_MBX_ST_RX_SEQ);
 	vf0_dirty();
 	CU_ASSERT_EQUAL(vf_cmd(SVNIC_AQ_OP_VF_RESET, 3), -ENOENT);
 	CU_ASSERT_EQUAL(vf_cmd(SVNIC_AQ_OP_VF_RESET, 0), 0);
 	check_vf0_clean();
 	check_reset_notice(vf(0), SVNIC_MBX_RESET_OPERATOR);
+	/* the notice flipped it back to 0: the reset did not clear it first */
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_SEQ, 0);
 	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_VF_RESET, 0), 0);
 	/* the other VF saw nothing */
 	CU_ASSERT_EQUAL(reg_rd(vf(1), SVNIC_REG_MBX_STATUS), 0);

@@ -33,7 +33,12 @@ static struct {
 	uint32_t slot_len;
 	bool tx_busy;
 	bool rx_valid;
+	bool rx_seq;			/* spec 1.2: flips with each message placed */
 	uint32_t rx_len;
+	/* posted writes not yet landed: the device takes them on its next step */
+	struct { uint32_t off, val; } posted[4];
+	unsigned int nb_posted;
+	unsigned int acks;		/* MBX_RX_ACK writes that landed */
 	struct { uint8_t msg[SVNIC_MBX_MSG_MAX]; uint32_t len; } out[OUTBOX];
 	unsigned int nb_out;
 	uint64_t now;			/* microseconds */
@@ -133,11 +138,13 @@ dev_step(void)
 								  0, true, true, 1000);
 		CU_ASSERT_FATAL(dev.rx_len != 0);
 		dev.rx_valid = true;
+		dev.rx_seq = !dev.rx_seq;
 	}
 	if (!dev.rx_valid && dev.nb_out > 0) {
 		memcpy(dev.rx_win, dev.out[0].msg, dev.out[0].len);
 		dev.rx_len = dev.out[0].len;
 		dev.rx_valid = true;
+		dev.rx_seq = !dev.rx_seq;
 		memmove(&dev.out[0], &dev.out[1], sizeof(dev.out[0]) * --dev.nb_out);
 	}
 }
@@ -146,6 +153,7 @@ static uint32_t
 dev_status(void)
 {
 	return (dev.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (dev.rx_seq ? SVNIC_MBX_ST_RX_SEQ : 0) |
 	       (dev.rx_valid ? SVNIC_MBX_ST_RX_VALID |
 		(dev.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
 }
@@ -189,8 +197,9 @@ dev_reg_write(void *ctx, uint32_t off, uint32_t val)
 		break;
 	case SVNIC_REG_MBX_RX_ACK:
 		CU_ASSERT_EQUAL(val, 1);
-		CU_ASSERT(dev.rx_valid);
+		CU_ASSERT(dev.rx_valid);	/* an ack of nothing: a message taken twice */
 		dev.rx_valid = false;
+		dev.acks++;
 		break;
 	case SVNIC_REG_INT_CAUSE:
 		CU_ASSERT_EQUAL(val, SVNIC_INT_MBX_RX);
@@ -239,6 +248,42 @@ dev_irq_wait(void *ctx, unsigned int us)
 	dev_step();
 	dev.mirror = dev_status();
 }
+
+/* A posted write: sent, landing at the device's next step (the proxy's hops). */
+static int
+dev_reg_write_posted(void *ctx, uint32_t off, uint32_t val)
+{
+	CU_ASSERT_PTR_EQUAL(ctx, &dev);
+	CU_ASSERT_FATAL(dev.nb_posted < 4);
+	dev.posted[dev.nb_posted].off = off;
+	dev.posted[dev.nb_posted].val = val;
+	dev.nb_posted++;
+	return 0;
+}
+
+/* Spinning on the mirror while the device catches up with what was posted. */
+static void
+dev_wait_posted(void *ctx, unsigned int us)
+{
+	unsigned int i;
+
+	CU_ASSERT_PTR_EQUAL(ctx, &dev);
+	dev.yields++;
+	dev.now += us != 0 ? us : 10;
+	for (i = 0; i < dev.nb_posted; i++)
+		dev_reg_write(&dev, dev.posted[i].off, dev.posted[i].val);
+	dev.nb_posted = 0;
+	dev_step();
+	dev.mirror = dev_status();
+}
+
+static const struct svnic_vf_mbx_ops dev_ops_posted = {
+	.reg_read = dev_reg_read,
+	.reg_write = dev_reg_write,
+	.reg_write_posted = dev_reg_write_posted,
+	.wait = dev_wait_posted,
+	.now_us = dev_now,
+};
 
 static const struct svnic_vf_mbx_ops dev_ops_irq = {
 	.reg_read = dev_reg_read,
@@ -769,6 +814,50 @@ test_mirror_and_interrupt_wait(void)
 	teardown();
 }
 
+static void
+two_notices_first(const uint8_t *reply, size_t len)
+{
+	link_first(reply, len);
+	link_first(reply, len);
+}
+
+/*
+ * Spec 1.2: the submit and the acks are posted. Until an ack lands the
+ * mirror still shows the message taken last: with the same RX_SEQ it is not
+ * taken again; the next one, RX_SEQ flipped, is. Without RX_SEQ (a 1.1
+ * device) the ack waits for its round trip.
+ */
+static void
+test_posted_submit_and_ack(void)
+{
+	struct svnic_mbx_stats st;
+
+	setup(false);
+	CU_ASSERT_EQUAL_FATAL(svnic_vf_mbx_init(&mbx, &dev_ops_posted, &dev, dev.tx_win,
+						dev.rx_win, on_notice, &dev), 0);
+	svnic_vf_mbx_set_mirror(&mbx, &dev.mirror);
+	svnic_vf_mbx_set_rx_seq(&mbx, true);
+	up();
+	dev.before_reply = two_notices_first;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(st.rx_packets, 500);
+	CU_ASSERT_EQUAL(dev.nb_notices, 2);		/* each once */
+	CU_ASSERT_EQUAL(dev.reg_reads, 0);
+	/* the reply's ack is still on its way: it lands, and nothing is taken twice */
+	dev_wait_posted(&dev, 0);
+	CU_ASSERT_EQUAL(dev.acks, 4);			/* HELLO's reply, 2 notices, stats */
+	CU_ASSERT_FALSE(dev.rx_valid);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_poll(&mbx), 0);
+	CU_ASSERT_EQUAL(dev.nb_posted, 0);
+	/* a 1.1 device: the same client acknowledges with a round trip */
+	svnic_vf_mbx_set_rx_seq(&mbx, false);
+	dev.before_reply = NULL;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(dev.acks, 5);
+	CU_ASSERT_EQUAL(dev.nb_posted, 0);
+	teardown();
+}
+
 static CU_TestInfo negative_tests[] = {
 	UNIT_TEST(test_bad_arguments),
 	UNIT_TEST(test_request_before_hello_refused),
@@ -792,6 +881,7 @@ static CU_TestInfo protocol_tests[] = {
 	UNIT_TEST(test_notices_while_idle),
 	UNIT_TEST(test_filters_rss_mtu),
 	UNIT_TEST(test_mirror_and_interrupt_wait),
+	UNIT_TEST(test_posted_submit_and_ack),
 	CU_TEST_INFO_NULL,
 };
 

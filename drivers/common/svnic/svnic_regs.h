@@ -30,7 +30,7 @@
 
 /* Version of this register map and of the admin queue (device-spec.rst). */
 #define SVNIC_SPEC_VERSION_MAJOR	1
-#define SVNIC_SPEC_VERSION_MINOR	1	/* 1.1: the VF's MBX_STATUS mirror */
+#define SVNIC_SPEC_VERSION_MINOR	2	/* 1.1: the VF's MBX_STATUS mirror; 1.2: RX_SEQ */
 #define SVNIC_SPEC_VERSION		((SVNIC_SPEC_VERSION_MAJOR << 16) | \
 					 SVNIC_SPEC_VERSION_MINOR)
 
@@ -167,6 +167,7 @@
 #define SVNIC_REG_MBX_STATUS		0x0204u	/* RO */
 #define SVNIC_MBX_ST_TX_BUSY		0x00000001u	/* the PF has not taken the message */
 #define SVNIC_MBX_ST_RX_VALID		0x00000002u	/* a message waits in the RX window */
+#define SVNIC_MBX_ST_RX_SEQ		0x00000004u	/* 1.2: flips with each message placed */
 #define SVNIC_MBX_ST_RX_LEN_MASK	0x0fff0000u	/* its length */
 #define SVNIC_MBX_ST_RX_LEN_SHIFT	16
 /* Write 1: the RX window is read and may be reused. */
@@ -194,6 +195,8 @@
  */
 #define SVNIC_NOTIFY_MBX_STATUS		(SVNIC_REG_NOTIFY_PAGE + 0xc0u)	/* u32 */
 #define SVNIC_SPEC_MINOR_MBX_MIRROR	1
+/* MBX_STATUS.RX_SEQ: a VF may post its MBX_RX_ACK (since 1.2) */
+#define SVNIC_SPEC_MINOR_MBX_RX_SEQ	2
 
 /* --- doorbell slots (mmap-able) --- */
 
@@ -215,7 +218,7 @@
 #define SVNIC_RST_INT_MASK_VF		SVNIC_INT_VF_MASK
 #define SVNIC_RST_DEV_STATUS		SVNIC_STATUS_READY
 
-static_assert(SVNIC_SPEC_VERSION == 0x00010001, "register map version 1.1");
+static_assert(SVNIC_SPEC_VERSION == 0x00010002, "register map version 1.2");
 static_assert(SVNIC_REG_CTRL_END <= SVNIC_REG_NOTIFY_PAGE, "control registers fit page 0");
 static_assert(SVNIC_NOTIFY_SLEEPING >=
 	      SVNIC_NOTIFY_TX_SUMMARY(SVNIC_NOTIFY_PF_SUMMARY_WORDS),

@@ -99,6 +99,14 @@ svnic_vf_mbx_reg_write(void *ctx, uint32_t off, uint32_t val)
 	return svnic_hw_reg_write(&ad->hw, off, val);
 }
 
+static int
+svnic_vf_mbx_reg_write_posted(void *ctx, uint32_t off, uint32_t val)
+{
+	struct svnic_vf_adapter *ad = ctx;
+
+	return svnic_hw_reg_write_posted(&ad->hw, off, val);
+}
+
 static void
 svnic_vf_mbx_wait_us(void *ctx, unsigned int us)
 {
@@ -144,6 +152,7 @@ svnic_vf_mbx_now_us(void *ctx)
 static const struct svnic_vf_mbx_ops svnic_vf_mbx_hw_ops = {
 	.reg_read = svnic_vf_mbx_reg_read,
 	.reg_write = svnic_vf_mbx_reg_write,
+	.reg_write_posted = svnic_vf_mbx_reg_write_posted,
 	.wait = svnic_vf_mbx_wait_us,
 	.irq_wait = svnic_vf_mbx_irq_wait,
 	.now_us = svnic_vf_mbx_now_us,
@@ -193,7 +202,10 @@ svnic_vf_irq_teardown(struct svnic_vf_adapter *ad)
 	ad->irq_fd = -1;
 }
 
-/* Spec 1.1 devices mirror MBX_STATUS in the notify page: waits cost no trap. */
+/*
+ * Spec 1.1 devices mirror MBX_STATUS in the notify page: waits cost no trap;
+ * 1.2 ones flip RX_SEQ with each message: acks need no round trip.
+ */
 static void
 svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
 {
@@ -201,6 +213,7 @@ svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
 
 	svnic_vf_mbx_set_mirror(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_MIRROR ?
 				svnic_hw_bar0_addr(hw, SVNIC_NOTIFY_MBX_STATUS) : NULL);
+	svnic_vf_mbx_set_rx_seq(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_RX_SEQ);
 }
 
 /* Under mbx_lock: only note what happened, the watcher raises the events. */

@@ -39,6 +39,14 @@ struct svnic_vf_mbx_wait {
 	uint32_t status;		/* out: the reply's */
 };
 
+static int
+svnic_vf_mbx_post(struct svnic_vf_mbx *m, uint32_t off, uint32_t val)
+{
+	if (m->ops->reg_write_posted != NULL)
+		return m->ops->reg_write_posted(m->ctx, off, val);
+	return m->ops->reg_write(m->ctx, off, val);
+}
+
 int
 svnic_vf_mbx_init(struct svnic_vf_mbx *m, const struct svnic_vf_mbx_ops *ops, void *ctx,
 		  void *tx_win, const void *rx_win, svnic_vf_mbx_notice_cb cb, void *cb_arg)
@@ -61,6 +69,13 @@ void
 svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror)
 {
 	m->status_mirror = mirror;
+}
+
+void
+svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on)
+{
+	m->post_ack = on && m->ops->reg_write_posted != NULL;
+	m->ack_in_flight = false;
 }
 
 static int
@@ -97,6 +112,12 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t 
 	struct svnic_mbx_hdr hdr;
 	uint32_t len;
 
+	if (m->ack_in_flight) {
+		/* the message taken last, its posted ack not landed yet: nothing new */
+		if ((st & SVNIC_MBX_ST_RX_VALID) && (st & SVNIC_MBX_ST_RX_SEQ) == m->rx_seq_taken)
+			return SVNIC_VF_MBX_RX_NONE;
+		m->ack_in_flight = false;
+	}
 	if (!(st & SVNIC_MBX_ST_RX_VALID))
 		return SVNIC_VF_MBX_RX_NONE;
 	len = (st & SVNIC_MBX_ST_RX_LEN_MASK) >> SVNIC_MBX_ST_RX_LEN_SHIFT;
@@ -107,8 +128,14 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t 
 	else
 		len = 0;
 	/* Copied: the window may take the next message while we look at this one. */
-	if (m->ops->reg_write(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0)
+	if (m->post_ack) {
+		m->rx_seq_taken = st & SVNIC_MBX_ST_RX_SEQ;
+		m->ack_in_flight = true;
+		if (m->ops->reg_write_posted(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0)
+			return -EIO;
+	} else if (m->ops->reg_write(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0) {
 		return -EIO;
+	}
 	if (len == 0) {
 		m->cnt.garbage++;
 		return SVNIC_VF_MBX_RX_OTHER;
@@ -291,7 +318,7 @@ svnic_vf_mbx_request(struct svnic_vf_mbx *m, uint16_t opcode, const void *payloa
 	memcpy(m->tx_win, msg, n);
 	/* the window's bytes before the trapped write that submits them */
 	atomic_thread_fence(memory_order_release);
-	if (m->ops->reg_write(m->ctx, SVNIC_REG_MBX_TX, (uint32_t)n) < 0)
+	if (svnic_vf_mbx_post(m, SVNIC_REG_MBX_TX, (uint32_t)n) < 0)
 		return -EIO;
 	m->cnt.requests++;
 

@@ -39,6 +39,14 @@ struct svnic_vf_mbx_ops {
 	int (*reg_read)(void *ctx, uint32_t off, uint32_t *val);
 	int (*reg_write)(void *ctx, uint32_t off, uint32_t val);
 	/**
+	 * Optional: a write not waited for (posted), ordered before every later
+	 * access of ours. Submitting a message and acknowledging a reply use it:
+	 * their effect is seen in MBX_STATUS, so waiting for the write's own
+	 * completion only adds a round trip through the PF to the device.
+	 * NULL: reg_write.
+	 */
+	int (*reg_write_posted)(void *ctx, uint32_t off, uint32_t val);
+	/**
 	 * Let @p us microseconds pass (sleep, or let a test's PF run); 0: only
 	 * give the CPU to whoever else wants it.
 	 */
@@ -83,6 +91,14 @@ struct svnic_vf_mbx {
 	uint32_t pf_caps;		/**< of the HELLO reply */
 	/** MBX_STATUS as the device mirrors it in shared memory; NULL: trapped reads. */
 	const uint32_t *status_mirror;
+	/**
+	 * The device flips MBX_STATUS.RX_SEQ with each message (spec 1.2): the
+	 * ack may be posted, and until it lands a status still showing the
+	 * message taken last (same RX_SEQ) says nothing new.
+	 */
+	bool post_ack;
+	bool ack_in_flight;		/**< posted, not seen landed yet */
+	uint32_t rx_seq_taken;		/**< RX_SEQ of the message taken last */
 	struct svnic_vf_mbx_counters cnt;
 };
 
@@ -98,6 +114,12 @@ int svnic_vf_mbx_init(struct svnic_vf_mbx *m, const struct svnic_vf_mbx_ops *ops
  * reading MBX_STATUS through the trap; NULL goes back to the trapped reads.
  */
 void svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror);
+
+/**
+ * The device has MBX_STATUS.RX_SEQ (spec 1.2): acknowledge replies with a
+ * posted write (ops->reg_write_posted) instead of a round trip.
+ */
+void svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on);
 
 /**
  * Send request @p opcode with @p len payload bytes and wait for its reply.
