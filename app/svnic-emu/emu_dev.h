@@ -89,7 +89,7 @@ struct emu_mbx {
 	uint16_t tx_len;
 	uint8_t tx_msg[SVNIC_MBX_MSG_MAX];
 	bool rx_valid;			/* PF -> VF message in the RX window */
-	bool rx_seq;			/* MBX_STATUS.RX_SEQ: flips per message, no reset clears it */
+	bool rx_seq;			/* MBX_STATUS.RX_SEQ: flips per message, kept by resets */
 	uint16_t rx_len;
 };
 
