@@ -439,6 +439,17 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 			ahead = EMU_BURST;
 		for (k = 0; k < ahead; k += 4)
 			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
+		/*
+		 * And the first line of each buffer the batch may fill: it was last
+		 * written on the driver's side of the machine, and waiting for it
+		 * once a packet was the costliest store of the datapath.
+		 */
+		for (k = 0; k < ahead; k++) {
+			void *b = emu_dma(g, ring[(q->head + k) & mask].read.addr, 64, true);
+
+			if (b != NULL)
+				__builtin_prefetch(b, 1);
+		}
 	}
 	for (i = first; i < dp->nb_dl; i++) {
 		struct emu_delivery *d = &dp->dl[i];
