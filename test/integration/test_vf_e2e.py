@@ -16,7 +16,7 @@ import pytest
 
 from conftest import tool, wait_for
 import vfio_user_raw as vu
-from test_pmd import RETA_SIZE, plugin, reta, set_reta
+from test_pmd import RETA_SIZE, plugin, reta, set_reta, xstats
 from vfworld import VfWorld, finish_tool, guest_eal, stop_tool, wait_tool_ready
 
 MAC0 = "02:00:00:00:0a:00"
@@ -52,7 +52,7 @@ def two_guests(w):
 
 def test_kernel_pings_two_guests_through_the_tap(tapworld):
     w = tapworld
-    two_guests(w)
+    g0, _ = two_guests(w)
     w.ping(GUEST0_IP)
     _, _, answered_by = w.vlan_ping(GUEST1_IP)
     # each address was answered by the VF it belongs to, not by the other
@@ -66,6 +66,14 @@ def test_kernel_pings_two_guests_through_the_tap(tapworld):
     assert vfs[1]["vport"]["vlan"] == 10
     table = w.ctl("vf", "show").stdout
     assert re.search(r"^\s*0\s.*active", table, re.M), table
+    # the guest's own view: its VPort's counters through the mailbox, the
+    # mailbox's, the driver's; a reset starts them again
+    x = xstats(g0)
+    assert x["rx_vport_packets"] >= 3 and x["tx_vport_packets"] >= 3, x
+    assert x["mbx_requests"] >= 5 and x["mbx_timeouts"] == 0, x
+    assert x["mbx_garbage_messages"] == 0 and "tx_doorbell_kicks" in x, x
+    g0.cmd("clear port xstats 0")
+    assert xstats(g0)["rx_vport_packets"] < x["rx_vport_packets"]
 
 
 def test_vfs_on_different_vlans_do_not_see_each_others_broadcasts(nullworld):

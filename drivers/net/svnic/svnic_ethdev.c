@@ -905,21 +905,7 @@ static const struct {
 #undef SVNIC_XSTAT
 };
 
-/* The driver's own: what the queues counted that the device cannot see. */
-enum {
-	SVNIC_XSTAT_RX_NO_EOP,		/* descriptors without EOP on a queue without SCATTER */
-	SVNIC_XSTAT_TX_BAD_PKTS,	/* packets the device could not take, dropped */
-	SVNIC_XSTAT_TX_KICKS,		/* KICKs written to wake a sleeping datapath */
-	SVNIC_XSTAT_DRV_NB
-};
-
-static const char *const svnic_xstats_drv[SVNIC_XSTAT_DRV_NB] = {
-	[SVNIC_XSTAT_RX_NO_EOP] = "rx_no_eop_errors",
-	[SVNIC_XSTAT_TX_BAD_PKTS] = "tx_bad_packets",
-	[SVNIC_XSTAT_TX_KICKS] = "tx_doorbell_kicks",
-};
-
-#define SVNIC_XSTATS_NB	(RTE_DIM(svnic_xstats_vport) + SVNIC_XSTAT_DRV_NB)
+#define SVNIC_XSTATS_NB	(RTE_DIM(svnic_xstats_vport) + SVNIC_XSTATS_DRV_NB)
 
 static int
 svnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
@@ -932,8 +918,7 @@ svnic_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names
 		return SVNIC_XSTATS_NB;
 	for (i = 0; i < RTE_DIM(svnic_xstats_vport); i++)
 		strlcpy(names[n++].name, svnic_xstats_vport[i].name, sizeof(names[0].name));
-	for (i = 0; i < SVNIC_XSTAT_DRV_NB; i++)
-		strlcpy(names[n++].name, svnic_xstats_drv[i], sizeof(names[0].name));
+	n += svnic_xstats_drv_names(names + n);
 	return (int)n;
 }
 
@@ -942,7 +927,6 @@ svnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int
 {
 	struct svnic_adapter *ad = svnic_adapter(dev);
 	struct svnic_aq_vport_stats vs;
-	uint64_t drv[SVNIC_XSTAT_DRV_NB] = { 0 };
 	unsigned int i, k = 0;
 	int ret;
 
@@ -963,25 +947,7 @@ svnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int
 		xs[k].value = svnic_delta(now, base);
 		k++;
 	}
-	for (i = 0; i < dev->data->nb_rx_queues; i++) {
-		const struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
-
-		if (rxq != NULL)
-			drv[SVNIC_XSTAT_RX_NO_EOP] += rxq->errors;
-	}
-	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct svnic_tx_queue *txq = dev->data->tx_queues[i];
-
-		if (txq != NULL) {
-			drv[SVNIC_XSTAT_TX_BAD_PKTS] += txq->errors;
-			drv[SVNIC_XSTAT_TX_KICKS] += txq->kicks;
-		}
-	}
-	for (i = 0; i < SVNIC_XSTAT_DRV_NB; i++) {
-		xs[k].id = k;
-		xs[k].value = drv[i];
-		k++;
-	}
+	k += svnic_xstats_drv_get(dev, xs + k, k);
 	return (int)k;
 }
 

@@ -258,3 +258,47 @@ svnic_queue_counters_reset(struct rte_eth_dev *dev)
 			txq->errors = txq->kicks = 0;
 	}
 }
+
+static const char *const svnic_xstats_drv_name[SVNIC_XSTATS_DRV_NB] = {
+	"rx_no_eop_errors",	/* descriptors without EOP on a queue without SCATTER */
+	"tx_bad_packets",	/* packets the device could not take, dropped */
+	"tx_doorbell_kicks",	/* KICKs written to wake a sleeping datapath */
+};
+
+unsigned int
+svnic_xstats_drv_names(struct rte_eth_xstat_name *names)
+{
+	unsigned int i;
+
+	for (i = 0; i < SVNIC_XSTATS_DRV_NB; i++)
+		strlcpy(names[i].name, svnic_xstats_drv_name[i], sizeof(names[i].name));
+	return SVNIC_XSTATS_DRV_NB;
+}
+
+unsigned int
+svnic_xstats_drv_get(const struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+		     unsigned int first_id)
+{
+	uint64_t v[SVNIC_XSTATS_DRV_NB] = { 0 };
+	unsigned int i;
+
+	for (i = 0; i < dev->data->nb_rx_queues; i++) {
+		const struct svnic_rx_queue *rxq = dev->data->rx_queues[i];
+
+		if (rxq != NULL)
+			v[0] += rxq->errors;
+	}
+	for (i = 0; i < dev->data->nb_tx_queues; i++) {
+		const struct svnic_tx_queue *txq = dev->data->tx_queues[i];
+
+		if (txq != NULL) {
+			v[1] += txq->errors;
+			v[2] += txq->kicks;
+		}
+	}
+	for (i = 0; i < SVNIC_XSTATS_DRV_NB; i++) {
+		xs[i].id = first_id + i;
+		xs[i].value = v[i];
+	}
+	return SVNIC_XSTATS_DRV_NB;
+}

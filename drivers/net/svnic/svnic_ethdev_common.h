@@ -45,6 +45,22 @@ void svnic_dev_infos_rings(struct rte_eth_dev_info *info, const struct svnic_rin
 int svnic_mtu_check_buffers(const struct rte_eth_dev *dev, const char *name, uint16_t mtu);
 
 /*
+ * The driver's own extended statistics, the same in both drivers: what the
+ * queues counted that the device cannot see. SVNIC_XSTATS_DRV_NB entries.
+ */
+#define SVNIC_XSTATS_DRV_NB	3
+
+/** Write the names of the driver's xstats into @p names. @return SVNIC_XSTATS_DRV_NB. */
+unsigned int svnic_xstats_drv_names(struct rte_eth_xstat_name *names);
+
+/**
+ * Write the driver's xstats into @p xs, ids from @p first_id on.
+ * @return SVNIC_XSTATS_DRV_NB.
+ */
+unsigned int svnic_xstats_drv_get(const struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
+				  unsigned int first_id);
+
+/*
  * RSS as the port's device has it. Neither the PF's RSS_CONFIG nor a VF's
  * CONFIG_RSS can be read back, so the driver keeps what the device took and
  * answers ethdev's queries from it; only the channel (push) differs.

@@ -70,6 +70,7 @@ struct svnic_vf_adapter {
 	struct svnic_rss rss;
 	/* GET_STATS counters are the VPort's, free-running: a baseline for reset */
 	struct svnic_mbx_stats stats_base;
+	struct svnic_vf_mbx_counters mbx_base;	/* the mailbox's, at the last xstats reset */
 };
 
 static const struct eth_dev_ops svnic_vf_eth_dev_ops;
@@ -921,6 +922,110 @@ svnic_vf_stats_reset(struct rte_eth_dev *dev)
 	return 0;
 }
 
+/*
+ * Extended statistics: the VPort's counters as the PF reports them (one
+ * GET_STATS), the mailbox's own, and the driver's (svnic_ethdev_common).
+ */
+static const struct {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	size_t off;				/* in struct svnic_mbx_stats */
+} svnic_vf_xstats_vport[] = {
+#define SVNIC_VF_XSTAT(n, f) { n, offsetof(struct svnic_mbx_stats, f) }
+	SVNIC_VF_XSTAT("rx_vport_packets", rx_packets),
+	SVNIC_VF_XSTAT("rx_vport_bytes", rx_bytes),
+	SVNIC_VF_XSTAT("rx_dropped_packets", rx_dropped),
+	SVNIC_VF_XSTAT("tx_vport_packets", tx_packets),
+	SVNIC_VF_XSTAT("tx_vport_bytes", tx_bytes),
+	SVNIC_VF_XSTAT("tx_dropped_packets", tx_dropped),
+	SVNIC_VF_XSTAT("tx_spoofed_packets", tx_spoofed),
+#undef SVNIC_VF_XSTAT
+};
+
+static const struct {
+	char name[RTE_ETH_XSTATS_NAME_SIZE];
+	size_t off;				/* in struct svnic_vf_mbx_counters */
+} svnic_vf_xstats_mbx[] = {
+#define SVNIC_VF_XSTAT(n, f) { n, offsetof(struct svnic_vf_mbx_counters, f) }
+	SVNIC_VF_XSTAT("mbx_requests", requests),
+	SVNIC_VF_XSTAT("mbx_refused_requests", refused),
+	SVNIC_VF_XSTAT("mbx_timeouts", timeouts),
+	SVNIC_VF_XSTAT("mbx_notices", notices),
+	SVNIC_VF_XSTAT("mbx_stale_replies", stale),
+	SVNIC_VF_XSTAT("mbx_garbage_messages", garbage),
+#undef SVNIC_VF_XSTAT
+};
+
+#define SVNIC_VF_XSTATS_NB	(RTE_DIM(svnic_vf_xstats_vport) + RTE_DIM(svnic_vf_xstats_mbx) + \
+				 SVNIC_XSTATS_DRV_NB)
+
+static int
+svnic_vf_xstats_get_names(struct rte_eth_dev *dev, struct rte_eth_xstat_name *names,
+			  unsigned int size)
+{
+	unsigned int i, n = 0;
+
+	RTE_SET_USED(dev);
+	if (names == NULL || size < SVNIC_VF_XSTATS_NB)
+		return SVNIC_VF_XSTATS_NB;
+	for (i = 0; i < RTE_DIM(svnic_vf_xstats_vport); i++)
+		strlcpy(names[n++].name, svnic_vf_xstats_vport[i].name, sizeof(names[0].name));
+	for (i = 0; i < RTE_DIM(svnic_vf_xstats_mbx); i++)
+		strlcpy(names[n++].name, svnic_vf_xstats_mbx[i].name, sizeof(names[0].name));
+	n += svnic_xstats_drv_names(names + n);
+	return (int)n;
+}
+
+static uint64_t
+svnic_vf_field(const void *base, size_t off)
+{
+	uint64_t v;
+
+	memcpy(&v, (const uint8_t *)base + off, sizeof(v));
+	return v;
+}
+
+static int
+svnic_vf_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int n)
+{
+	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
+	struct svnic_mbx_stats s;
+	unsigned int i, k = 0;
+	int ret;
+
+	if (xs == NULL || n < SVNIC_VF_XSTATS_NB)
+		return SVNIC_VF_XSTATS_NB;
+	ret = SVNIC_VF_MBX(ad, "GET_STATS", svnic_vf_mbx_stats(&ad->mbx, &s));
+	if (ret < 0)
+		return ret;
+	for (i = 0; i < RTE_DIM(svnic_vf_xstats_vport); i++, k++) {
+		xs[k].id = k;
+		xs[k].value = svnic_vf_delta(svnic_vf_field(&s, svnic_vf_xstats_vport[i].off),
+					     svnic_vf_field(&ad->stats_base,
+							    svnic_vf_xstats_vport[i].off));
+	}
+	/* read after the GET_STATS above, which counts as a request */
+	for (i = 0; i < RTE_DIM(svnic_vf_xstats_mbx); i++, k++) {
+		xs[k].id = k;
+		xs[k].value = svnic_vf_delta(svnic_vf_field(&ad->mbx.cnt,
+							    svnic_vf_xstats_mbx[i].off),
+					     svnic_vf_field(&ad->mbx_base,
+							    svnic_vf_xstats_mbx[i].off));
+	}
+	k += svnic_xstats_drv_get(dev, xs + k, k);
+	return (int)k;
+}
+
+static int
+svnic_vf_xstats_reset(struct rte_eth_dev *dev)
+{
+	struct svnic_vf_adapter *ad = svnic_vf_adapter(dev);
+	int ret = svnic_vf_stats_reset(dev);
+
+	if (ret == 0)
+		ad->mbx_base = ad->mbx.cnt;
+	return ret;
+}
+
 static int
 svnic_vf_rx_queue_setup_op(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 			   unsigned int socket_id, const struct rte_eth_rxconf *conf,
@@ -1029,6 +1134,9 @@ static const struct eth_dev_ops svnic_vf_eth_dev_ops = {
 	.rss_hash_conf_get = svnic_vf_rss_hash_conf_get,
 	.stats_get = svnic_vf_stats_get,
 	.stats_reset = svnic_vf_stats_reset,
+	.xstats_get = svnic_vf_xstats_get,
+	.xstats_get_names = svnic_vf_xstats_get_names,
+	.xstats_reset = svnic_vf_xstats_reset,
 	.rx_queue_setup = svnic_vf_rx_queue_setup_op,
 	.rx_queue_release = svnic_rx_queue_release,
 	.tx_queue_setup = svnic_vf_tx_queue_setup_op,
