@@ -99,6 +99,15 @@ fuzz_region_rw(uint32_t index, uint64_t off, void *rbuf, const void *wbuf, uint3
 
 	if (len == 0)
 		__builtin_trap();
+	/*
+	 * Of config space, the port passes on only MSI-X Enable and Function
+	 * Mask, as one 16-bit write of the capability's flags.
+	 */
+	if (index == VFIO_PCI_CONFIG_REGION_INDEX) {
+		if (wbuf == NULL || off != SVNIC_VF_CFG_MSIX_CAP + PCI_MSIX_FLAGS || len != 2)
+			__builtin_trap();
+		return 0;
+	}
 	if (index == VFIO_PCI_BAR0_REGION_INDEX) {
 		if (off > FUZZ_BAR0 || len > FUZZ_BAR0 - off)
 			__builtin_trap();
@@ -201,6 +210,7 @@ static const struct svnic_vf_port_dev_ops fuzz_dev_ops = {
 	.region_info = fuzz_region_info,
 	.region_read = fuzz_region_read,
 	.region_write = fuzz_region_write,
+	.region_write_posted = fuzz_region_write,	/* a guest's posted write */
 	.irq_info = fuzz_irq_info,
 	.set_irq_eventfds = fuzz_set_irq_eventfds,
 	.set_irqs = fuzz_set_irqs,
