@@ -558,7 +558,15 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 			return;
 		}
 		case SVNIC_REG_MBX_RX_ACK:
-			if ((val & 1) && f->mbx.rx_valid) {
+			/*
+			 * A posted ack may land after the device put a message of its
+			 * own (RESET_NOTICE) over the one it acknowledges: with
+			 * SEQ_CHECK it only takes the message it names.
+			 */
+			if ((val & SVNIC_MBX_ACK_SEQ_CHECK) &&
+			    !(val & SVNIC_MBX_ACK_RX_SEQ) != !f->mbx.rx_seq)
+				return;
+			if ((val & SVNIC_MBX_ACK) && f->mbx.rx_valid) {
 				f->mbx.rx_valid = false;
 				emu_mbx_mirror(f);
 				emu_dev_post_event(dev, SVNIC_EQ_EV_MBX_RX_DONE, f->vf_id, 0, 0, 0);

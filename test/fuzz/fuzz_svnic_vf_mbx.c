@@ -229,8 +229,12 @@ dev_reg_write(void *ctx, uint32_t off, uint32_t val)
 		dev.tx_sent = true;
 		break;
 	case SVNIC_REG_MBX_RX_ACK:
-		/* an acknowledgement of a message the client saw */
-		if (val != 1 || !dev.have_status || !(dev.last_status & SVNIC_MBX_ST_RX_VALID))
+		/* an acknowledgement of a message the client saw, named when posted */
+		if ((val & ~(SVNIC_MBX_ACK_SEQ_CHECK | SVNIC_MBX_ACK_RX_SEQ)) != SVNIC_MBX_ACK ||
+		    !dev.have_status || !(dev.last_status & SVNIC_MBX_ST_RX_VALID))
+			__builtin_trap();
+		if ((val & SVNIC_MBX_ACK_SEQ_CHECK) &&
+		    !(val & SVNIC_MBX_ACK_RX_SEQ) != !(dev.last_status & SVNIC_MBX_ST_RX_SEQ))
 			__builtin_trap();
 		dev.rx_valid = false;
 		break;

@@ -1865,7 +1865,11 @@ test_mbx_round_trip(void)
 	CU_ASSERT_EQUAL(mbx_send(0, reply, (uint32_t)rlen), -EAGAIN);
 	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, 0);
 	CU_ASSERT(reg_rd(vf(0), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
-	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, 1);
+	/* an ack naming another message (RX_SEQ 0; this one is 1) is ignored */
+	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK, SVNIC_MBX_ACK | SVNIC_MBX_ACK_SEQ_CHECK);
+	CU_ASSERT(reg_rd(vf(0), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
+	reg_wr(vf(0), SVNIC_REG_MBX_RX_ACK,
+	       SVNIC_MBX_ACK | SVNIC_MBX_ACK_SEQ_CHECK | SVNIC_MBX_ACK_RX_SEQ);
 	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), SVNIC_MBX_ST_RX_SEQ);
 	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_RX_DONE, 0), 1);
 	CU_ASSERT_EQUAL(mbx_send(0, reply, (uint32_t)rlen), 0);

@@ -168,6 +168,10 @@
 #define SVNIC_MBX_ST_TX_BUSY		0x00000001u	/* the PF has not taken the message */
 #define SVNIC_MBX_ST_RX_VALID		0x00000002u	/* a message waits in the RX window */
 #define SVNIC_MBX_ST_RX_SEQ		0x00000004u	/* 1.2: flips with each message placed */
+/* MBX_RX_ACK: bit 0 acknowledges; since 1.2 a posted ack names the message (SEQ_CHECK) */
+#define SVNIC_MBX_ACK			0x00000001u
+#define SVNIC_MBX_ACK_SEQ_CHECK		0x00000002u	/* only if RX_SEQ is... */
+#define SVNIC_MBX_ACK_RX_SEQ		0x00000004u	/* ...this message's */
 #define SVNIC_MBX_ST_RX_LEN_MASK	0x0fff0000u	/* its length */
 #define SVNIC_MBX_ST_RX_LEN_SHIFT	16
 /* Write 1: the RX window is read and may be reused. */

@@ -131,7 +131,10 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t 
 	if (m->post_ack) {
 		m->rx_seq_taken = st & SVNIC_MBX_ST_RX_SEQ;
 		m->ack_in_flight = true;
-		if (m->ops->reg_write_posted(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0)
+		/* the ack names its message: it may land after the device replaced it */
+		if (m->ops->reg_write_posted(m->ctx, SVNIC_REG_MBX_RX_ACK,
+					     SVNIC_MBX_ACK | SVNIC_MBX_ACK_SEQ_CHECK |
+					     (m->rx_seq_taken ? SVNIC_MBX_ACK_RX_SEQ : 0)) < 0)
 			return -EIO;
 	} else if (m->ops->reg_write(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0) {
 		return -EIO;
