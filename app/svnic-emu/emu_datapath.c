@@ -61,6 +61,8 @@ struct emu_dp {
 		struct svnic_rx_desc_wb wb;
 	} wb[EMU_WB_MAX];
 	unsigned int nb_wb;
+	/* the RX buffers of the batch being written, looked up once */
+	void *rx_bufs[EMU_DL_MAX];
 	uint8_t scratch[EMU_FRAME_MAX];
 };
 
@@ -287,13 +289,15 @@ emu_rx_wb_push(struct emu_dp *dp, union svnic_rx_desc *rd, const struct svnic_rx
  * driver posted buffers up to @p avail descriptors ahead (the owner's lock
  * held). The frame goes straight from the staging buffer into the guest's
  * buffer when it fits in one and keeps its tag; a stripped tag or a
- * scattered frame is assembled in the scratch buffer first.
+ * scattered frame is assembled in the scratch buffer first. @p first_buf is
+ * the next descriptor's buffer, already looked up for buf_size bytes, or NULL.
  * @return descriptors used; 0 when the packet was dropped; -1 on a fault of
  * @p g (nothing more may be written into its memory in this batch).
  */
 static int
 emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
-	     union svnic_rx_desc *ring, uint32_t avail, const struct emu_delivery *d)
+	     union svnic_rx_desc *ring, uint32_t avail, const struct emu_delivery *d,
+	     void *first_buf)
 {
 	const struct emu_pkt *p = d->pkt;
 	uint32_t mask = q->ring_size - 1u, len, off = 0, nbuf, i;
@@ -313,7 +317,7 @@ emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
 			return 0;
 		}
 		rd = &ring[q->head & mask];
-		buf = emu_dma(g, rd->read.addr, len, true);
+		buf = first_buf != NULL ? first_buf : emu_dma(g, rd->read.addr, len, true);
 		if (buf == NULL) {
 			emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, len, true),
 				       q->fq, rd->read.addr);
@@ -403,9 +407,9 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 	uint16_t dq = d0->dq;
 	struct emu_queue *q = &dp->dev->rxq[dq];
 	union svnic_rx_desc *ring = NULL;
-	uint32_t tail = 0, mask, avail = 0, done = 0;
+	uint32_t tail = 0, mask, avail = 0, done = 0, start, nb_bufs = 0;
+	unsigned int i, nb = 0, idx[EMU_DL_MAX];
 	bool usable, faulted = false;
-	unsigned int i;
 
 	pthread_rwlock_rdlock(&g->lock);
 	usable = __atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) && q->owner == g && !g->faulted;
@@ -427,45 +431,47 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 		}
 	}
 	mask = q->ring_size - 1u;
+	/* this queue's deliveries, in order, taken off the list */
+	for (i = first; i < dp->nb_dl; i++) {
+		if (dp->dl[i].owner != g || dp->dl[i].dq != dq)
+			continue;
+		dp->dl[i].owner = NULL;
+		idx[nb++] = i;
+	}
+	if (!usable) {
+		q->dropped += nb;
+		nb = 0;
+	}
 	if (ring != NULL) {
 		/*
-		 * The driver wrote these descriptors' lines on its CPU: ask for all
-		 * of the burst's at once, for writing, so that the transfers overlap
-		 * rather than come one a packet.
+		 * The driver wrote these descriptors' lines on its CPU: ask for the
+		 * batch's all at once, for writing, so that the transfers overlap
+		 * rather than come one a packet; and for the first line of each
+		 * buffer, whose lookup the write then uses (a single-buffer frame
+		 * fits in buf_size).
 		 */
 		uint32_t ahead = (tail - q->head) & mask, k;
 
-		if (ahead > EMU_BURST)
-			ahead = EMU_BURST;
+		if (ahead > nb)
+			ahead = nb;
 		for (k = 0; k < ahead; k += 4)
 			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
-		/*
-		 * And the first line of each buffer the batch may fill: it was last
-		 * written on the driver's side of the machine, and waiting for it
-		 * once a packet was the costliest store of the datapath.
-		 */
 		for (k = 0; k < ahead; k++) {
-			void *b = emu_dma(g, ring[(q->head + k) & mask].read.addr, 64, true);
-
-			if (b != NULL)
-				__builtin_prefetch(b, 1);
+			dp->rx_bufs[k] = emu_dma(g, ring[(q->head + k) & mask].read.addr,
+						 q->buf_size, true);
+			if (dp->rx_bufs[k] != NULL)
+				__builtin_prefetch(dp->rx_bufs[k], 1);
 		}
+		nb_bufs = ahead;
 	}
-	for (i = first; i < dp->nb_dl; i++) {
-		struct emu_delivery *d = &dp->dl[i];
+	start = q->head;
+	for (i = 0; i < nb && !faulted; i++) {
+		uint32_t k = (q->head - start) & mask;
 		int used;
 
-		if (d->owner != g || d->dq != dq)
-			continue;
-		d->owner = NULL;
-		if (!usable) {
-			q->dropped++;
-			continue;
-		}
-		if (faulted)
-			continue;
 		avail = (tail - q->head) & mask;
-		used = emu_rx_write(dp, g, q, ring, avail, d);
+		used = emu_rx_write(dp, g, q, ring, avail, &dp->dl[idx[i]],
+				    k < nb_bufs ? dp->rx_bufs[k] : NULL);
 		if (used < 0)
 			faulted = true;
 		else if (used > 0)
@@ -573,12 +579,18 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	return moved;
 }
 
+/* The TX summary words of @p f: one bit a queue pair. */
+static unsigned int
+emu_summary_words(const struct emu_dev *dev, const struct emu_func *f)
+{
+	return f->is_vf ? SVNIC_NOTIFY_VF_SUMMARY_WORDS : (dev->cfg.total_queue_pairs + 63u) / 64u;
+}
+
 /* Whether any TX summary bit of @p f is set (its BAR0 lives as long as the topology). */
 static bool
 emu_func_has_doorbells(const struct emu_dev *dev, struct emu_func *f)
 {
-	unsigned int words = f->is_vf ? SVNIC_NOTIFY_VF_SUMMARY_WORDS :
-				       (dev->cfg.total_queue_pairs + 63u) / 64u;
+	unsigned int words = emu_summary_words(dev, f);
 	unsigned int w;
 
 	for (w = 0; w < words; w++)
@@ -609,7 +621,7 @@ emu_poll_func(struct emu_dp *dp, struct emu_func *f)
 		return 0;
 	}
 	nq = f->is_vf ? f->nb_qp : dp->dev->cfg.total_queue_pairs;
-	words = f->is_vf ? SVNIC_NOTIFY_VF_SUMMARY_WORDS : (nq + 63u) / 64u;
+	words = emu_summary_words(dp->dev, f);
 	for (w = 0; w < words; w++) {
 		uint64_t bits;
 
