@@ -106,6 +106,24 @@ emu_msix_flush_pending(struct emu_func *f)
 	}
 }
 
+/*
+ * INT_CAUSE into the notify page (spec 1.3) after every change. Two threads
+ * may change the causes at once (the datapath raises FAULT): each stores
+ * again until what it stored is what the register holds, so the last store
+ * is never a stale value.
+ */
+static void
+emu_func_cause_mirror(struct emu_func *f)
+{
+	uint32_t *m = (uint32_t *)(f->bar0 + SVNIC_NOTIFY_INT_CAUSE);
+	uint32_t v;
+
+	do {
+		v = __atomic_load_n(&f->int_cause, __ATOMIC_SEQ_CST);
+		__atomic_store_n(m, v, __ATOMIC_SEQ_CST);
+	} while (__atomic_load_n(&f->int_cause, __ATOMIC_SEQ_CST) != v);
+}
+
 /* Latch causes; raise the misc vector on a 0 -> non-zero edge of cause & ~mask.
  * Datapath threads raise FAULT too, hence the atomics. */
 void
@@ -114,7 +132,16 @@ emu_func_raise(struct emu_func *f, uint32_t cause)
 	uint32_t old = __atomic_fetch_or(&f->int_cause, cause, __ATOMIC_SEQ_CST);
 	uint32_t mask = __atomic_load_n(&f->int_mask, __ATOMIC_SEQ_CST);
 
+	emu_func_cause_mirror(f);
 	if ((old & ~mask) == 0 && ((old | cause) & ~mask) != 0)
+		emu_func_msix_fire(f, (uint16_t)(f->int_vector & SVNIC_INT_VECTOR_MASK));
+}
+
+/* EQ_LEN.ARM (spec 1.3): the ring's own wake-up, unless EVENT is masked. */
+static void
+emu_func_event_fire(struct emu_func *f)
+{
+	if (!(__atomic_load_n(&f->int_mask, __ATOMIC_SEQ_CST) & SVNIC_INT_EVENT))
 		emu_func_msix_fire(f, (uint16_t)(f->int_vector & SVNIC_INT_VECTOR_MASK));
 }
 
@@ -164,6 +191,8 @@ emu_dev_flush_events(struct emu_dev *dev)
 {
 	struct emu_func *pf = &dev->pf;
 	bool wrote = false, lost = false;
+	/* EQ_LEN.ARM: whether the PF may be asleep with nothing left to read */
+	bool was_empty = pf->eq_tail == pf->eq_head;
 
 	pthread_mutex_lock(&dev->ev_lock);
 	while (dev->ev_count > 0) {
@@ -199,8 +228,12 @@ emu_dev_flush_events(struct emu_dev *dev)
 	pthread_mutex_unlock(&dev->ev_lock);
 	if (lost)
 		emu_func_raise(pf, SVNIC_INT_EQ_OVERFLOW);
-	if (wrote)
+	if (!wrote)
+		return;
+	if (!(pf->eq_len & SVNIC_QLEN_EQ_ARM))
 		emu_func_raise(pf, SVNIC_INT_EVENT);
+	else if (was_empty)
+		emu_func_event_fire(pf);
 }
 
 /* --- faults --------------------------------------------------------------- */
@@ -466,6 +499,7 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 		return;
 	case SVNIC_REG_INT_CAUSE:
 		__atomic_fetch_and(&f->int_cause, ~val, __ATOMIC_SEQ_CST);
+		emu_func_cause_mirror(f);
 		return;
 	case SVNIC_REG_INT_MASK: {
 		uint32_t before = f->int_cause & ~f->int_mask;
@@ -526,11 +560,20 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 		case SVNIC_REG_EQ_BASE_HI: f->eq_base_hi = val; return;
 		case SVNIC_REG_EQ_LEN:
 			f->eq_len = emu_ring_enable(f->eq_base_lo, f->eq_base_hi, val);
+			if (f->eq_len & SVNIC_QLEN_ENABLE)
+				f->eq_len |= val & SVNIC_QLEN_EQ_ARM;
 			f->eq_head = f->eq_tail = 0;
 			return;
 		case SVNIC_REG_EQ_HEAD:
 			if (f->eq_len & SVNIC_QLEN_ENABLE) {
 				f->eq_head = val & (emu_qlen(f->eq_len) - 1);
+				/*
+				 * ARM: the PF gave back less than the ring holds (its
+				 * write was posted and more came meanwhile). Before the
+				 * flush, which fires by itself for an empty ring.
+				 */
+				if ((f->eq_len & SVNIC_QLEN_EQ_ARM) && f->eq_head != f->eq_tail)
+					emu_func_event_fire(f);
 				/* room again: events waiting in the device can go */
 				emu_dev_flush_events(dev);
 			}

@@ -783,7 +783,7 @@ test_page0_identity(void)
 {
 	env_up(false);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_SIGNATURE), SVNIC_SIGNATURE);
-	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010002u);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010003u);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_FUNC), 0);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_RESOURCES), 64u | (16u << 16));
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
@@ -886,6 +886,107 @@ test_page0_dev_ctrl_reset(void)
 /* ===================================================================== */
 /* admin queue                                                            */
 /* ===================================================================== */
+
+/* Read one event entry at ring slot @p i without giving it back. */
+static bool
+eq_slot_done(uint32_t i)
+{
+	struct svnic_eq_entry *e = (void *)gp(&E.pf_mem, EQ_IOVA + (uint64_t)i * 32);
+
+	return (__atomic_load_n(&e->flags, __ATOMIC_ACQUIRE) & SVNIC_EQ_F_DONE) != 0;
+}
+
+static void
+eq_slot_take(uint32_t i)
+{
+	struct svnic_eq_entry *e = (void *)gp(&E.pf_mem, EQ_IOVA + (uint64_t)i * 32);
+
+	e->flags = 0;
+}
+
+static uint32_t
+cause_mirror(struct emu_func *f)
+{
+	return __atomic_load_n((uint32_t *)(f->bar0 + SVNIC_NOTIFY_INT_CAUSE),
+			       __ATOMIC_ACQUIRE);
+}
+
+/*
+ * Spec 1.3, EQ_LEN.ARM: the ring wakes the PF by itself, never latching
+ * EVENT; an EQ_HEAD write that leaves entries unread (a posted write that
+ * landed late) wakes it again. The INT_CAUSE mirror follows every change.
+ */
+static void
+test_page0_eq_arm(void)
+{
+	env_up(false);
+	reg_wr(pf(), SVNIC_REG_INT_MASK, SVNIC_INT_PF_MASK & ~SVNIC_INT_EVENT);
+	/* without ARM an event latches EVENT: the edge fires once */
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 1);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_INT_CAUSE), SVNIC_INT_EVENT);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), SVNIC_INT_EVENT);
+	reg_wr(pf(), SVNIC_REG_INT_CAUSE, SVNIC_INT_EVENT);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), 0);
+
+	/* ARM reads back; enabling the ring again starts it empty */
+	reg_wr(pf(), SVNIC_REG_EQ_LEN, EQ_N | SVNIC_QLEN_ENABLE | SVNIC_QLEN_EQ_ARM);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_EQ_LEN),
+			EQ_N | SVNIC_QLEN_ENABLE | SVNIC_QLEN_EQ_ARM);
+	E.nb_irqs = 0;
+	/* an event into an empty ring fires, EVENT stays clear */
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 1);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_INT_CAUSE), 0);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), 0);
+	CU_ASSERT(eq_slot_done(0));
+	/* the PF has not given entry 0 back: the next one does not fire */
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 1);
+	CU_ASSERT(eq_slot_done(1));
+	/* the PF read entry 0 only (its head write landed after entry 1): wake again */
+	eq_slot_take(0);
+	reg_wr(pf(), SVNIC_REG_EQ_HEAD, 1);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 2);
+	/* it read everything: no wake-up */
+	eq_slot_take(1);
+	reg_wr(pf(), SVNIC_REG_EQ_HEAD, 2);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 2);
+	/* the ring is empty again: the next event fires */
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 3);
+	eq_slot_take(2);
+	reg_wr(pf(), SVNIC_REG_EQ_HEAD, 3);
+	/* masked EVENT: no wake-up from the ring either */
+	reg_wr(pf(), SVNIC_REG_INT_MASK, SVNIC_INT_PF_MASK);
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 3);
+	CU_ASSERT(eq_slot_done(3));
+	/* other causes still latch, and the mirror shows them */
+	reg_wr(pf(), SVNIC_REG_INT_MASK, SVNIC_INT_PF_MASK & ~SVNIC_INT_LINK);
+	emu_dev_set_link(E.dev, !E.dev->link_up);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_INT_CAUSE), SVNIC_INT_LINK);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), SVNIC_INT_LINK);
+	CU_ASSERT_EQUAL(irq_count(PF_ID, 0), 4);
+	reg_wr(pf(), SVNIC_REG_INT_CAUSE, SVNIC_INT_LINK);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), 0);
+	/* a ring enabled without ARM latches EVENT again */
+	reg_wr(pf(), SVNIC_REG_EQ_LEN, 0);
+	reg_wr(pf(), SVNIC_REG_EQ_LEN, EQ_N | SVNIC_QLEN_ENABLE);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_EQ_LEN), EQ_N | SVNIC_QLEN_ENABLE);
+	E.eq_head = 0;
+	memset(gp(&E.pf_mem, EQ_IOVA), 0, EQ_N * 32);
+	emu_dev_post_event(E.dev, SVNIC_EQ_EV_LINK, SVNIC_EQ_FUNC_PF, 0, 0, 0);
+	emu_dev_housekeeping(E.dev);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_INT_CAUSE), SVNIC_INT_EVENT);
+	CU_ASSERT_EQUAL(cause_mirror(pf()), SVNIC_INT_EVENT);
+	env_down();
+}
 
 static void
 test_aq_bringup_refused(void)
@@ -2323,6 +2424,7 @@ static CU_TestInfo page0_tests[] = {
 	UNIT_TEST(test_page0_odd_accesses_ignored),
 	UNIT_TEST(test_page0_identity),
 	UNIT_TEST(test_page0_int_cause_mask),
+	UNIT_TEST(test_page0_eq_arm),
 	UNIT_TEST(test_page0_dev_ctrl_reset),
 	CU_TEST_INFO_NULL,
 };

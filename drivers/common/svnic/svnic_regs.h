@@ -30,7 +30,8 @@
 
 /* Version of this register map and of the admin queue (device-spec.rst). */
 #define SVNIC_SPEC_VERSION_MAJOR	1
-#define SVNIC_SPEC_VERSION_MINOR	2	/* 1.1: the VF's MBX_STATUS mirror; 1.2: RX_SEQ */
+/* 1.1: the VF's MBX_STATUS mirror; 1.2: RX_SEQ; 1.3: EQ_LEN.ARM, the INT_CAUSE mirror */
+#define SVNIC_SPEC_VERSION_MINOR	3
 #define SVNIC_SPEC_VERSION		((SVNIC_SPEC_VERSION_MAJOR << 16) | \
 					 SVNIC_SPEC_VERSION_MINOR)
 
@@ -151,6 +152,14 @@
 /* AQ_LEN and EQ_LEN */
 #define SVNIC_QLEN_ENTRIES_MASK		0x00001fffu	/* power of two, 16..4096 */
 #define SVNIC_QLEN_ENABLE		0x80000000u
+/*
+ * EQ_LEN only, since spec 1.3: the event ring raises the misc vector by
+ * itself instead of latching INT_CAUSE.EVENT. The vector fires when an event
+ * goes into a ring that EQ_HEAD says is empty, and when an EQ_HEAD write
+ * leaves entries unread, so that EQ_HEAD may be a posted write and nothing
+ * needs clearing after a drain. Reads back set when the device took it.
+ */
+#define SVNIC_QLEN_EQ_ARM		0x40000000u
 #define SVNIC_QLEN_MIN			16u
 #define SVNIC_QLEN_MAX			4096u
 #define SVNIC_QIDX_MASK			0x00000fffu	/* head and tail: 0..entries-1 */
@@ -201,6 +210,14 @@
 #define SVNIC_SPEC_MINOR_MBX_MIRROR	1
 /* MBX_STATUS.RX_SEQ: a VF may post its MBX_RX_ACK (since 1.2) */
 #define SVNIC_SPEC_MINOR_MBX_RX_SEQ	2
+/*
+ * Since spec 1.3, every function, written by the device only: INT_CAUSE as it
+ * is after every change, so that a driver woken by its misc vector learns
+ * without a trapped read whether there is any cause to clear. EQ_LEN.ARM
+ * (SVNIC_QLEN_EQ_ARM) comes with it.
+ */
+#define SVNIC_NOTIFY_INT_CAUSE		(SVNIC_REG_NOTIFY_PAGE + 0x100u)	/* u32 */
+#define SVNIC_SPEC_MINOR_EQ_ARM		3
 
 /* --- doorbell slots (mmap-able) --- */
 
@@ -222,7 +239,7 @@
 #define SVNIC_RST_INT_MASK_VF		SVNIC_INT_VF_MASK
 #define SVNIC_RST_DEV_STATUS		SVNIC_STATUS_READY
 
-static_assert(SVNIC_SPEC_VERSION == 0x00010002, "register map version 1.2");
+static_assert(SVNIC_SPEC_VERSION == 0x00010003, "register map version 1.3");
 static_assert(SVNIC_REG_CTRL_END <= SVNIC_REG_NOTIFY_PAGE, "control registers fit page 0");
 static_assert(SVNIC_NOTIFY_SLEEPING >=
 	      SVNIC_NOTIFY_TX_SUMMARY(SVNIC_NOTIFY_PF_SUMMARY_WORDS),
@@ -231,6 +248,12 @@ static_assert(SVNIC_NOTIFY_SLEEPING % 64 == 0, "SLEEPING has a cache line of its
 static_assert(SVNIC_NOTIFY_MBX_STATUS % 64 == 0 &&
 	      SVNIC_NOTIFY_MBX_STATUS >= SVNIC_NOTIFY_SLEEPING + 64,
 	      "the mailbox mirror has a cache line of its own");
+static_assert(SVNIC_NOTIFY_INT_CAUSE % 64 == 0 &&
+	      SVNIC_NOTIFY_INT_CAUSE >= SVNIC_NOTIFY_MBX_STATUS + 64 &&
+	      SVNIC_NOTIFY_INT_CAUSE + 4 <= SVNIC_REG_NOTIFY_PAGE + 4096u,
+	      "the INT_CAUSE mirror has a cache line of its own in the notify page");
+static_assert((SVNIC_QLEN_EQ_ARM & (SVNIC_QLEN_ENABLE | SVNIC_QLEN_ENTRIES_MASK)) == 0,
+	      "EQ_LEN.ARM is a bit of its own");
 static_assert(SVNIC_PF_DB(SVNIC_QP_MAX) <= SVNIC_PF_BAR0_SIZE, "PF doorbells fit BAR0");
 static_assert(SVNIC_VF_DB(SVNIC_VF_QP_MAX) <= SVNIC_VF_MBX_PAGE, "VF doorbells fit page 2");
 static_assert(SVNIC_VF_MBX_RX_WIN + SVNIC_VF_MBX_WIN_SIZE <= SVNIC_VF_BAR0_SIZE,

@@ -28,7 +28,7 @@ static_assert(SVNIC_AQ_ENTRIES >= SVNIC_QLEN_MIN && SVNIC_EQ_ENTRIES <= SVNIC_QL
 
 static int
 svnic_adminq_enable(struct svnic_adminq *aq, uint32_t base_lo, uint64_t iova, uint32_t len_reg,
-		    uint16_t entries, const char *what)
+		    uint32_t entries, const char *what, uint32_t *got)
 {
 	struct svnic_hw *hw = aq->hw;
 	uint32_t v;
@@ -46,9 +46,12 @@ svnic_adminq_enable(struct svnic_adminq *aq, uint32_t base_lo, uint64_t iova, ui
 	/* The device refuses a bad base or length by leaving ENABLE clear (spec). */
 	if (!(v & SVNIC_QLEN_ENABLE)) {
 		SVNIC_INIT_LOG(ERR, "%s: the device refused the %s queue (IOVA 0x%" PRIx64
-			       ", %u entries)", hw->name, what, iova, entries);
+			       ", %u entries)", hw->name, what, iova,
+			       entries & SVNIC_QLEN_ENTRIES_MASK);
 		return -EIO;
 	}
+	if (got != NULL)
+		*got = v;
 	return 0;
 }
 
@@ -58,6 +61,7 @@ svnic_adminq_setup(struct svnic_adminq *aq, struct svnic_hw *hw, const char *nam
 {
 	char mzname[RTE_MEMZONE_NAMESIZE];
 	uint8_t *base;
+	uint32_t v;
 	int ret;
 
 	memset(aq, 0, sizeof(*aq));
@@ -85,13 +89,22 @@ svnic_adminq_setup(struct svnic_adminq *aq, struct svnic_hw *hw, const char *nam
 	aq->buf_iova = aq->eq_iova + SVNIC_EQ_RING_BYTES;
 
 	ret = svnic_adminq_enable(aq, SVNIC_REG_AQ_BASE_LO, aq->ring_iova, SVNIC_REG_AQ_LEN,
-				  aq->len, "admin");
+				  aq->len, "admin", NULL);
 	if (ret < 0)
 		goto free_mz;
+	/*
+	 * A 1.3 device wakes us for its event ring by itself (EQ_LEN.ARM): no
+	 * INT_CAUSE read and clear per wake-up, EQ_HEAD posted. It needs the
+	 * INT_CAUSE mirror, which is in the notify page: mapped or not at all.
+	 */
+	aq->cause_mirror = hw->spec_minor >= SVNIC_SPEC_MINOR_EQ_ARM ?
+			   svnic_hw_bar0_addr(hw, SVNIC_NOTIFY_INT_CAUSE) : NULL;
 	ret = svnic_adminq_enable(aq, SVNIC_REG_EQ_BASE_LO, aq->eq_iova, SVNIC_REG_EQ_LEN,
-				  aq->eq_len, "event");
+				  aq->eq_len | (aq->cause_mirror != NULL ? SVNIC_QLEN_EQ_ARM : 0),
+				  "event", &v);
 	if (ret < 0)
 		goto aq_off;
+	aq->eq_arm = aq->cause_mirror != NULL && (v & SVNIC_QLEN_EQ_ARM);
 	return 0;
 aq_off:
 	(void)svnic_hw_reg_write(hw, SVNIC_REG_AQ_LEN, 0);
@@ -223,7 +236,11 @@ svnic_eventq_poll(struct svnic_adminq *aq, svnic_eventq_fn fn, void *ctx)
 	if (n == 0)
 		return 0;
 	aq->eq_head = head;
-	/* Give the entries back (trapped): the device writes only up to EQ_HEAD - 1. */
-	ret = svnic_hw_reg_write(aq->hw, SVNIC_REG_EQ_HEAD, head);
+	/*
+	 * Give the entries back: the device writes only up to EQ_HEAD - 1. With
+	 * EQ_LEN.ARM posted: the device wakes us again if more came meanwhile.
+	 */
+	ret = aq->eq_arm ? svnic_hw_reg_write_posted(aq->hw, SVNIC_REG_EQ_HEAD, head) :
+			   svnic_hw_reg_write(aq->hw, SVNIC_REG_EQ_HEAD, head);
 	return ret < 0 ? ret : n;
 }

@@ -35,6 +35,13 @@ struct svnic_adminq {
 	uint64_t eq_iova;
 	uint16_t eq_len;
 	uint16_t eq_head;
+	/*
+	 * EQ_LEN.ARM took (spec 1.3): the ring wakes us by itself, EQ_HEAD is
+	 * given back with a posted write, and INT_CAUSE is looked at in its
+	 * notify-page mirror (@p cause_mirror) before any trapped access.
+	 */
+	bool eq_arm;
+	const volatile uint32_t *cause_mirror;
 	uint8_t *buf;			/* SVNIC_AQ_BUF_MAX bytes, used under lock */
 	uint64_t buf_iova;
 	uint64_t cookie;

@@ -115,6 +115,9 @@ svnic_ctrl_drain(struct svnic_adapter *ad)
  * the misc vector fires once per 0 -> non-zero transition of the unmasked
  * causes, so an event posted between the drain and the clear raised no new
  * edge, and the ring is drained once more; one posted after the clear does.
+ * With EQ_LEN.ARM (spec 1.3) the ring never latches EVENT and wakes us by
+ * itself: the notify-page mirror of INT_CAUSE tells whether a link change or
+ * an overflow is there to clear, and a wake-up for events costs no trap.
  */
 static void
 svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
@@ -123,8 +126,12 @@ svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
 	uint32_t cause = 0;
 
 	svnic_ctrl_drain(ad);
-	if (!irq || c->irq_fd < 0 ||
-	    svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) != 0 ||
+	if (!irq || c->irq_fd < 0)
+		return;
+	if (ad->aq.eq_arm &&
+	    (__atomic_load_n(ad->aq.cause_mirror, __ATOMIC_ACQUIRE) & SVNIC_CTRL_CAUSES) == 0)
+		return;
+	if (svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) != 0 ||
 	    (cause & SVNIC_CTRL_CAUSES) == 0)
 		return;
 	(void)svnic_hw_reg_write(&ad->hw, SVNIC_REG_INT_CAUSE, cause & SVNIC_CTRL_CAUSES);
