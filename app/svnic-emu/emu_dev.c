@@ -275,6 +275,7 @@ static uint32_t
 emu_mbx_status(const struct emu_func *f)
 {
 	return (f->mbx.tx_busy ? SVNIC_MBX_ST_TX_BUSY : 0) |
+	       (f->dev->mbx_shared_tx ? SVNIC_MBX_ST_SHARED_TX : 0) |
 	       (f->mbx.rx_seq ? SVNIC_MBX_ST_RX_SEQ : 0) |
 	       (f->mbx.rx_valid ? SVNIC_MBX_ST_RX_VALID |
 		((uint32_t)f->mbx.rx_len << SVNIC_MBX_ST_RX_LEN_SHIFT) : 0);
@@ -450,6 +451,8 @@ emu_reg_read(struct emu_func *f, uint32_t off)
 	case SVNIC_REG_EQ_TAIL: return pf ? f->eq_tail : 0;
 	case SVNIC_REG_MBX_STATUS:
 		return pf ? 0 : emu_mbx_status(f);
+	case SVNIC_REG_MBX_CTRL:
+		return pf && dev->mbx_shared_tx ? SVNIC_MBX_CTRL_SHARED_TX : 0;
 	default:
 		break;
 	}
@@ -578,6 +581,21 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 				emu_dev_flush_events(dev);
 			}
 			return;
+		case SVNIC_REG_MBX_CTRL:
+			/* the mode of every VF's mailbox: only while there are none */
+			if (dev->num_vfs == 0)
+				dev->mbx_shared_tx = (val & SVNIC_MBX_CTRL_SHARED_TX) != 0;
+			return;
+		case SVNIC_REG_MBX_DB_ACK: {
+			struct emu_func *vf = emu_dev_vf(dev, (uint16_t)val);
+
+			if (val > UINT16_MAX || vf == NULL)
+				return;
+			emu_func_lock_wr(vf);
+			vf->mbx.db_pending = false;
+			emu_func_unlock(vf);
+			return;
+		}
 		default:
 			break;
 		}
@@ -590,6 +608,18 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 				return;	/* the PF has not taken the previous one */
 			if (len < sizeof(struct svnic_mbx_hdr) || len > SVNIC_MBX_MSG_MAX) {
 				emu_func_fault(f, SVNIC_EQ_FAULT_MBX, SVNIC_EQ_FAULT_NO_QUEUE, len);
+				return;
+			}
+			/*
+			 * Shared TX (spec 1.3): only a doorbell. The PF reads the
+			 * window itself; one MBX_MSG until it says it looked.
+			 */
+			if (dev->mbx_shared_tx) {
+				if (!f->mbx.db_pending) {
+					f->mbx.db_pending = true;
+					emu_dev_post_event(dev, SVNIC_EQ_EV_MBX_MSG, f->vf_id, len,
+							   SVNIC_EQ_MBX_SHARED, 0);
+				}
 				return;
 			}
 			/* A copy: the VF cannot change the message under the PF's feet. */
@@ -949,6 +979,7 @@ emu_func_reset(struct emu_func *f, uint32_t reason)
 		return;
 	}
 	/* PF reset: every VF is reset and told, every VPort and queue goes. */
+	dev->mbx_shared_tx = false;	/* before the VFs' status mirrors are rewritten */
 	for (i = 0; i < dev->num_vfs; i++) {
 		struct emu_func *vf = dev->vfs[i];
 

@@ -91,6 +91,8 @@ struct emu_mbx {
 	bool rx_valid;			/* PF -> VF message in the RX window */
 	bool rx_seq;			/* MBX_STATUS.RX_SEQ: flips per message, kept by resets */
 	uint16_t rx_len;
+	/* MBX_CTRL.SHARED_TX: MBX_MSG raised for a doorbell, MBX_DB_ACK not yet written */
+	bool db_pending;
 };
 
 struct emu_func {
@@ -158,6 +160,7 @@ struct emu_dev {
 	bool vfs_pending;
 	uint16_t vfs_pending_num;
 	bool vf_cfg_by_pf;		/* VF_CONFIG_WRITE in progress: an FLR is a VF_RESET */
+	bool mbx_shared_tx;		/* MBX_CTRL.SHARED_TX (spec 1.3) */
 	pthread_rwlock_t topo_lock;	/* vfs[] and num_vfs: datapath reads, control writes */
 
 	struct emu_vport vports[SVNIC_VPORTS_MAX];

@@ -83,6 +83,8 @@ def test_max_vfs_enables_the_vfs_on_the_device(emu, tmp):
     ("max_vfs=257", "expected a number of VFs"),
     ("max_vfs=x", "expected a number of VFs"),
     ("max_vfs=1,max_vfs=2", "given more than once"),
+    ("vf_mbx=copy", 'expected "shared" or "copied"'),
+    ("vf_mbx=shared,vf_mbx=copied", "given more than once"),
 ])
 def test_probe_refuses_bad_sriov_arguments(emu, args, needle):
     from test_pmd_probe import run_testpmd

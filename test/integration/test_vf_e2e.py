@@ -71,6 +71,8 @@ def test_kernel_pings_two_guests_through_the_tap(tapworld):
     x = xstats(g0)
     assert x["rx_vport_packets"] >= 3 and x["tx_vport_packets"] >= 3, x
     assert x["mbx_requests"] >= 5 and x["mbx_timeouts"] == 0, x
+    # a 1.3 device: every request left in the shared TX window for the PF
+    assert x["mbx_shared_tx_requests"] == x["mbx_requests"], x
     assert x["mbx_garbage_messages"] == 0 and "tx_doorbell_kicks" in x, x
     g0.cmd("clear port xstats 0")
     assert xstats(g0)["rx_vport_packets"] < x["rx_vport_packets"]
@@ -207,6 +209,24 @@ def test_mailbox_garbage_flood_quarantines_the_sender_only(tapworld):
     # only the operator's reset brings it back
     w.ctl("vf", "reset", "1")
     assert w.vf(1)["state"] == "attached"
+
+
+def test_copied_mailbox_on_request(tmp_path):
+    """vf_mbx=copied: the PF keeps the device's copying mailbox (spec 1.0);
+    a guest comes up, is configured and answered all the same, and none of
+    its requests went through the shared TX window."""
+    w = VfWorld(uplink="null", pf_devargs="vf_mbx=copied")
+    try:
+        assert w.alloc("queues", "1", "mac", MAC0) == 0
+        g = w.guest(0)
+        x = xstats(g)
+        # testpmd's promiscuous mode is the one refusal (an untrusted VF)
+        assert x["mbx_requests"] >= 5 and x["mbx_timeouts"] == 0, x
+        assert x["mbx_refused_requests"] <= 1, x
+        assert x["mbx_shared_tx_requests"] == 0, x
+        assert w.vf(0)["state"] == "active"
+    finally:
+        w.close()
 
 
 def test_a_second_guest_on_the_same_vf_is_refused(nullworld):

@@ -72,16 +72,17 @@ class VfWorld:
     """svnic-emu + the PF in testpmd. uplink "tap" puts the emulator in a
     namespace with a tap whose end has HOST_IP (and HOST_VLAN_IP on VLAN 10)."""
 
-    def __init__(self, uplink="tap", vfs_max=8, queues=64, max_vfs=4, pf_args=()):
+    def __init__(self, uplink="tap", vfs_max=8, queues=64, max_vfs=4, pf_args=(),
+                 pf_devargs=""):
         self.dir = self.log = self.ns = self.emu = self.pf = None
         self.guests, self.procs = [], []
         try:
-            self._start(uplink, vfs_max, queues, max_vfs, pf_args)
+            self._start(uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs)
         except BaseException:
             self.close()        # a fixture that fails to start never reaches close()
             raise
 
-    def _start(self, uplink, vfs_max, queues, max_vfs, pf_args):
+    def _start(self, uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs):
         tag = "%d-%s" % (os.getpid(), uuid.uuid4().hex[:4])
         self.dir = tempfile.mkdtemp(prefix="svnic-vf-")
         self.vf_dir = os.path.join(self.dir, "vfs")
@@ -113,6 +114,8 @@ class VfWorld:
             self.nsrun("ip", "addr", "add", HOST_IP + "/24", "dev", self.tap)
         vdev = "net_svnic0,vfio_user=%s,max_vfs=%d,vf_dir=%s,mgmt=%s" % (
             sock, max_vfs, self.vf_dir, self.mgmt)
+        if pf_devargs:
+            vdev += "," + pf_devargs
         self.pf = PmdSession(vdev, list(pf_args))
         wait_for(lambda: os.path.exists(self.mgmt), what="the management socket")
 

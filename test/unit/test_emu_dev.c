@@ -1884,6 +1884,82 @@ mbx_msg(uint8_t *buf, uint16_t op, uint16_t flags, uint32_t seq, uint16_t payloa
 	return svnic_mbx_build(buf, SVNIC_MBX_MSG_MAX, op, flags, seq, 0, pl, payload);
 }
 
+/*
+ * Spec 1.3, MBX_CTRL.SHARED_TX: MBX_TX only rings the PF (one MBX_MSG per
+ * MBX_DB_ACK), the device copies nothing and keeps no TX_BUSY; the mode is
+ * set while there are no VFs and a PF reset clears it.
+ */
+static void
+test_mbx_shared_tx(void)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX];
+	const struct svnic_eq_entry *e;
+	size_t len;
+
+	env_up(false);
+	env_pf_port();
+	reg_wr(pf(), SVNIC_REG_MBX_CTRL, 0xffffffffu);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_CTRL), SVNIC_MBX_CTRL_SHARED_TX);
+	vfs_enable(2);
+	CU_ASSERT_FATAL(vf(1) != NULL);
+	CU_ASSERT_EQUAL(vport_create(1, SVNIC_AQ_FUNC_VF(0), 8, 2, MAC_VF(0)), 0);
+	E.nb_evs = 0;
+	/* no change while VFs exist; the VFs see the mode in MBX_STATUS and its mirror */
+	reg_wr(pf(), SVNIC_REG_MBX_CTRL, 0);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_CTRL), SVNIC_MBX_CTRL_SHARED_TX);
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), SVNIC_MBX_ST_SHARED_TX);
+	CU_ASSERT_EQUAL(*(uint32_t *)(vf(0)->bar0 + SVNIC_NOTIFY_MBX_STATUS),
+			SVNIC_MBX_ST_SHARED_TX);
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_CTRL), 0);	/* PF only */
+
+	len = mbx_msg(msg, SVNIC_MBX_OP_HELLO, 0, 7, 24);
+	memcpy(vf(0)->bar0 + SVNIC_VF_MBX_TX_WIN, msg, len);
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, (uint32_t)len);
+	e = ev_last(SVNIC_EQ_EV_MBX_MSG, 0);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->param0, len);
+	CU_ASSERT_EQUAL(e->param1, SVNIC_EQ_MBX_SHARED);
+	/* nothing held: no TX_BUSY, nothing for MBX_RECV */
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_MBX_STATUS), SVNIC_MBX_ST_SHARED_TX);
+	CU_ASSERT_EQUAL(mbx_recv(0, 2048), -ENOENT);
+	/* until the PF acknowledges, more doorbells raise nothing */
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, (uint32_t)len);
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, (uint32_t)len);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 0), 1);
+	/* an ack for another VF, or for none, changes nothing of VF 0's */
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 1);
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 0x10000);
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 200);
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, (uint32_t)len);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 0), 1);
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 0);
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, (uint32_t)len);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 0), 2);
+	/* a bad length still faults the VF */
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 0);
+	reg_wr(vf(0), SVNIC_REG_MBX_TX, 3);
+	CU_ASSERT(reg_rd(vf(0), SVNIC_REG_DEV_STATUS) & SVNIC_STATUS_FAULTED);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 0), 2);
+	/* a VF reset forgets the pending doorbell: the next one rings */
+	reg_wr(pf(), SVNIC_REG_MBX_DB_ACK, 1);
+	reg_wr(vf(1), SVNIC_REG_MBX_TX, (uint32_t)len);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 1), 1);
+	reg_wr(vf(1), SVNIC_REG_DEV_CTRL, SVNIC_CTRL_RESET);
+	reg_wr(vf(1), SVNIC_REG_MBX_TX, (uint32_t)len);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_MSG, 1), 2);
+	/* the RX side is the 1.0 one: MBX_SEND places, the VF acknowledges */
+	len = mbx_msg(msg, SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 7, 0);
+	CU_ASSERT_EQUAL(mbx_send(1, msg, len), 0);
+	CU_ASSERT(reg_rd(vf(1), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
+	/* a PF reset goes back to the copied mailbox, and says so to the VFs */
+	reg_wr(pf(), SVNIC_REG_DEV_CTRL, SVNIC_CTRL_RESET);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_CTRL), 0);
+	CU_ASSERT_EQUAL(reg_rd(vf(1), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_SHARED_TX, 0);
+	CU_ASSERT_EQUAL(*(uint32_t *)(vf(1)->bar0 + SVNIC_NOTIFY_MBX_STATUS) &
+			SVNIC_MBX_ST_SHARED_TX, 0);
+	env_down();
+}
+
 static void
 test_mbx_bad_length_faults_vf(void)
 {
@@ -2465,6 +2541,7 @@ static CU_TestInfo sriov_tests[] = {
 static CU_TestInfo mbx_tests[] = {
 	UNIT_TEST(test_mbx_bad_length_faults_vf),
 	UNIT_TEST(test_mbx_round_trip),
+	UNIT_TEST(test_mbx_shared_tx),
 	CU_TEST_INFO_NULL,
 };
 

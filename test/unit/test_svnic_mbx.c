@@ -906,6 +906,130 @@ static CU_TestInfo request_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+/* ---- the shared TX mailbox (device spec 1.3) ---- */
+
+/* A VF's notify page and TX window, as the PF maps them. */
+static struct {
+	uint8_t notify[4096];
+	uint8_t win[SVNIC_MBX_MSG_MAX];
+} shm;
+
+static uint32_t *
+shm_word(uint32_t off)
+{
+	return (uint32_t *)(shm.notify + (off - SVNIC_REG_NOTIFY_PAGE));
+}
+
+static size_t
+shm_msg(uint8_t *buf, uint32_t seq)
+{
+	return svnic_mbx_build(buf, SVNIC_MBX_MSG_MAX, SVNIC_MBX_OP_GET_STATS, 0, seq, 0,
+			       NULL, 0);
+}
+
+static void
+test_shtx_round_trip(void)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX], out[SVNIC_MBX_MSG_MAX];
+	uint32_t vf_seq = 0, last = 0;
+	size_t n = shm_msg(msg, 7);
+
+	memset(&shm, 0, sizeof(shm));
+	/* nothing written yet: nothing to take */
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)), 0);
+	svnic_mbx_shtx_write(shm.notify, shm.win, msg, (uint16_t)n, &vf_seq);
+	CU_ASSERT_EQUAL(vf_seq, 2);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHTX_SEQ), 2);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHTX_LEN), n);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			(int)n);
+	CU_ASSERT_EQUAL(memcmp(out, msg, n), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_validate_request(out, n), 0);
+	CU_ASSERT_EQUAL(last, 2);
+	/* taken once: the same sequence again is nothing new, even with a length */
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, (uint32_t)n, out,
+					    sizeof(out)), 0);
+	/* the next message */
+	n = shm_msg(msg, 8);
+	svnic_mbx_shtx_write(shm.notify, shm.win, msg, (uint16_t)n, &vf_seq);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			(int)n);
+	CU_ASSERT_EQUAL(((struct svnic_mbx_hdr *)out)->seq, 8);
+	CU_ASSERT_EQUAL(last, 4);
+	/* the sequence skips 0, which means "no message" */
+	vf_seq = 0xfffffffeu;
+	svnic_mbx_shtx_write(shm.notify, shm.win, msg, (uint16_t)n, &vf_seq);
+	CU_ASSERT_EQUAL(vf_seq, 2);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			(int)n);
+}
+
+static void
+test_shtx_hostile_vf(void)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX], out[SVNIC_MBX_MSG_MAX];
+	uint32_t vf_seq = 0, last = 0;
+	size_t n = shm_msg(msg, 1);
+
+	memset(&shm, 0, sizeof(shm));
+	svnic_mbx_shtx_write(shm.notify, shm.win, msg, (uint16_t)n, &vf_seq);
+	/* caught writing (odd): look again later, nothing consumed */
+	*shm_word(SVNIC_NOTIFY_SHTX_SEQ) = 3;
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			-EAGAIN);
+	CU_ASSERT_EQUAL(last, 0);
+	/* lengths outside 16..cap: refused and consumed, never copied */
+	memset(out, 0x5a, sizeof(out));
+	*shm_word(SVNIC_NOTIFY_SHTX_SEQ) = 4;
+	*shm_word(SVNIC_NOTIFY_SHTX_LEN) = 15;
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			-EMSGSIZE);
+	CU_ASSERT_EQUAL(last, 4);
+	CU_ASSERT_EQUAL(out[0], 0x5a);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)), 0);
+	*shm_word(SVNIC_NOTIFY_SHTX_SEQ) = 6;
+	*shm_word(SVNIC_NOTIFY_SHTX_LEN) = 0xffffffffu;
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			-EMSGSIZE);
+	/* a length that fits the window but not the caller's buffer */
+	*shm_word(SVNIC_NOTIFY_SHTX_SEQ) = 8;
+	*shm_word(SVNIC_NOTIFY_SHTX_LEN) = 64;
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, 32), -EMSGSIZE);
+	CU_ASSERT_EQUAL(out[0], 0x5a);
+	/* a full 2048-byte message is fine */
+	*shm_word(SVNIC_NOTIFY_SHTX_SEQ) = 10;
+	*shm_word(SVNIC_NOTIFY_SHTX_LEN) = SVNIC_MBX_MSG_MAX;
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)),
+			(int)SVNIC_MBX_MSG_MAX);
+}
+
+/* A VF driver of spec 1.2 never frames: the window is taken with MBX_TX's length. */
+static void
+test_shtx_legacy_vf(void)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX], out[SVNIC_MBX_MSG_MAX];
+	uint32_t last = 0;
+	size_t n = shm_msg(msg, 3);
+
+	memset(&shm, 0, sizeof(shm));
+	memcpy(shm.win, msg, n);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 0, out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, (uint32_t)n, out,
+					    sizeof(out)), (int)n);
+	CU_ASSERT_EQUAL(memcmp(out, msg, n), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 8, out, sizeof(out)),
+			-EMSGSIZE);
+	CU_ASSERT_EQUAL(svnic_mbx_shtx_read(shm.notify, shm.win, &last, 4096, out, sizeof(out)),
+			-EMSGSIZE);
+}
+
+static CU_TestInfo shtx_tests[] = {
+	UNIT_TEST(test_shtx_round_trip),
+	UNIT_TEST(test_shtx_hostile_vf),
+	UNIT_TEST(test_shtx_legacy_vf),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo queue_tests[] = {
 	UNIT_TEST(test_queue_sizes),
 	UNIT_TEST(test_bad_queue_cfg),
@@ -934,4 +1058,5 @@ UNIT_MAIN(UNIT_SUITE("svnic_mbx framing", framing_tests),
 	  UNIT_SUITE("svnic_mbx requests", request_tests),
 	  UNIT_SUITE("svnic_mbx queues (1.1)", queue_tests),
 	  UNIT_SUITE("svnic_mbx from PF", from_pf_tests),
-	  UNIT_SUITE("svnic_mbx build", misc_tests))
+	  UNIT_SUITE("svnic_mbx build", misc_tests),
+	  UNIT_SUITE("svnic_mbx shared TX (1.3)", shtx_tests))

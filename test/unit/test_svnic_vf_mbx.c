@@ -61,6 +61,12 @@ static struct {
 	unsigned int yields;		/* wait(0): looks at the mirror */
 	/* put these in front of the next reply */
 	void (*before_reply)(const uint8_t *reply, size_t len);
+	/* spec 1.3 shared TX: the VF's notify page, where it frames its message */
+	bool shared;
+	uint8_t notify[4096];
+	uint32_t shtx_last;		/* the PF's: sequence taken last */
+	bool rung;			/* a doorbell the PF has not looked at */
+	unsigned int shtx_taken;
 	/* what the notice callback saw */
 	unsigned int nb_notices;
 	uint16_t notice_op[OUTBOX];
@@ -130,6 +136,20 @@ dev_pf_answer(void)
 static void
 dev_step(void)
 {
+	/* shared TX: the PF reads the window itself, as net_svnic does */
+	if (dev.shared && dev.rung && !dev.pf_asleep) {
+		int n = svnic_mbx_shtx_read(dev.notify, dev.tx_win, &dev.shtx_last, 0, dev.slot,
+					    sizeof(dev.slot));
+
+		dev.rung = false;
+		CU_ASSERT(n >= 0);
+		if (n > 0) {
+			dev.slot_len = (uint32_t)n;
+			dev.shtx_taken++;
+			if (!dev.pf_mute)
+				dev_pf_answer();
+		}
+	}
 	if (dev.tx_busy && !dev.pf_asleep) {
 		dev.tx_busy = false;
 		if (!dev.pf_mute)
@@ -186,6 +206,12 @@ dev_reg_write(void *ctx, uint32_t off, uint32_t val)
 		return -ECONNRESET;
 	switch (off) {
 	case SVNIC_REG_MBX_TX:
+		if (dev.shared) {
+			/* only a doorbell: nothing copied, no TX_BUSY */
+			dev.rung = true;
+			dev.tx_writes++;
+			break;
+		}
 		if (dev.tx_busy) {
 			dev.tx_dropped++;
 			break;
@@ -843,16 +869,65 @@ two_notices_first(const uint8_t *reply, size_t len)
  * taken again; the next one, RX_SEQ flipped, is. Without RX_SEQ (a 1.1
  * device) the ack waits for its round trip.
  */
+/* Spec 1.2: mirror, posted submit and acks. */
 static void
-test_posted_submit_and_ack(void)
+setup_posted(void)
 {
-	struct svnic_mbx_stats st;
-
 	setup(false);
 	CU_ASSERT_EQUAL_FATAL(svnic_vf_mbx_init(&mbx, &dev_ops_posted, &dev, dev.tx_win,
 						dev.rx_win, on_notice, &dev), 0);
 	svnic_vf_mbx_set_mirror(&mbx, &dev.mirror);
 	svnic_vf_mbx_set_rx_seq(&mbx, true);
+}
+
+/*
+ * Spec 1.3 shared TX: requests are framed in the window for the PF to read,
+ * each rings once, none waits on TX_BUSY; the sequence survives a new
+ * session and a PF that looks before the VF wrote anything finds nothing.
+ */
+static void
+test_shared_tx(void)
+{
+	struct svnic_mbx_resources r;
+	struct svnic_mbx_stats st;
+
+	setup_posted();
+	dev.shared = true;
+	svnic_vf_mbx_set_shared_tx(&mbx, dev.notify);
+	/* a doorbell with nothing framed yet: the PF takes nothing */
+	dev.rung = true;
+	dev_step();
+	CU_ASSERT_EQUAL(dev.shtx_taken, 0);
+	up();
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT_EQUAL(r.num_queue_pairs, VF_Q);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(st.rx_packets, 500);
+	CU_ASSERT_EQUAL(dev.tx_writes, 3);
+	CU_ASSERT_EQUAL(dev.shtx_taken, 3);
+	CU_ASSERT_EQUAL(mbx.cnt.requests, 3);
+	CU_ASSERT_EQUAL(mbx.cnt.shared_tx, 3);
+	CU_ASSERT_EQUAL(dev.shtx_last, 6);
+	/* a VF reset zeroes the page; the next session's messages are new all the same */
+	memset(dev.notify, 0, sizeof(dev.notify));
+	up();
+	CU_ASSERT_EQUAL(dev.shtx_taken, 4);
+	CU_ASSERT_EQUAL(dev.shtx_last, 8);
+	/* back to the device's copy: TX_BUSY again, nothing framed */
+	dev.shared = false;
+	svnic_vf_mbx_set_shared_tx(&mbx, NULL);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(mbx.cnt.shared_tx, 4);
+	CU_ASSERT_EQUAL(mbx.cnt.requests, 5);
+	teardown();
+}
+
+static void
+test_posted_submit_and_ack(void)
+{
+	struct svnic_mbx_stats st;
+
+	setup_posted();
 	up();
 	dev.before_reply = two_notices_first;
 	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
@@ -919,6 +994,7 @@ static CU_TestInfo protocol_tests[] = {
 	UNIT_TEST(test_filters_rss_mtu),
 	UNIT_TEST(test_mirror_and_interrupt_wait),
 	UNIT_TEST(test_posted_submit_and_ack),
+	UNIT_TEST(test_shared_tx),
 	CU_TEST_INFO_NULL,
 };
 

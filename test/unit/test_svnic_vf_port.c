@@ -23,7 +23,9 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "svnic_mbx.h"
 #include "svnic_pci.h"
+#include "svnic_regs.h"
 #include "svnic_vf_port.h"
 #include "unit.h"
 #include "vfio_user_msg.h"
@@ -53,6 +55,9 @@ struct fake {
 	int irq_fds[MSIX_COUNT];	/* the device's own copies */
 	/* PF driver */
 	unsigned int cfg_reads, resets, comes, gones;
+	unsigned int doorbells;		/* mbx_doorbell calls */
+	int shtx_ret;			/* what the last one's svnic_vf_port_shtx_read said */
+	uint8_t shtx_msg[SVNIC_MBX_MSG_MAX];
 };
 
 static struct fake fk;
@@ -272,17 +277,29 @@ fake_guest_gone(void *ctx, uint16_t vf_id)
 	fk.gones++;
 }
 
+static struct svnic_vf_port *port;
+
+/* The PF takes the shared-TX message at the doorbell, as net_svnic does. */
+static void
+fake_doorbell(void *ctx, uint16_t vf_id)
+{
+	(void)ctx;
+	CU_ASSERT_EQUAL(vf_id, VF_ID);
+	fk.doorbells++;
+	fk.shtx_ret = svnic_vf_port_shtx_read(port, 0, fk.shtx_msg, sizeof(fk.shtx_msg));
+}
+
 static const struct svnic_vf_port_ops fake_pf_ops = {
 	.cfg_read = fake_cfg_read,
 	.reset = fake_reset,
 	.guest_come = fake_guest_come,
 	.guest_gone = fake_guest_gone,
+	.mbx_doorbell = fake_doorbell,
 };
 
 /* ---- fixture: the port served by a thread ---- */
 
 static pthread_mutex_t port_lock = PTHREAD_MUTEX_INITIALIZER;
-static struct svnic_vf_port *port;
 static pthread_t port_thread;
 static atomic_bool port_stop;
 static char dir[64];
@@ -638,6 +655,67 @@ test_bar0_is_the_devices_memory(void)
 	CU_ASSERT_EQUAL(fk_now().posted_writes, 1);
 	CU_ASSERT_EQUAL(stats_now().posted_writes, 1);
 	vfio_user_client_close(c);
+	fx_stop();
+}
+
+/*
+ * The shared TX mailbox: the guest frames its message in its own mapping of
+ * BAR0 and writes MBX_TX; the port passes the write on, then tells the PF,
+ * which reads the message through the port's mapping. A new guest starts its
+ * sequence over, and the port with it.
+ */
+static void
+test_mbx_doorbell_and_shared_window(void)
+{
+	struct vfio_user_client_region r;
+	struct vfio_user_client *c;
+	uint8_t msg[SVNIC_MBX_MSG_MAX], *map;
+	uint32_t seq, len, v;
+	unsigned int rung = 0, i;
+	size_t n;
+
+	fx_start();
+	for (i = 0; i < 2; i++) {
+		c = guest_open();
+		CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_info(c, VFIO_PCI_BAR0_REGION_INDEX,
+								   &r), 0);
+		map = mmap(NULL, SVNIC_VF_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
+		CU_ASSERT_FATAL(map != MAP_FAILED);
+		seq = 0;		/* a new guest process */
+		n = svnic_mbx_build(msg, sizeof(msg), SVNIC_MBX_OP_GET_STATS, 0, 40 + i, 0,
+				    NULL, 0);
+		svnic_mbx_shtx_write(map + SVNIC_REG_NOTIFY_PAGE, map + SVNIC_VF_MBX_TX_WIN, msg,
+				     (uint16_t)n, &seq);
+		/* a write elsewhere rings nothing */
+		v = 0;
+		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
+							      SVNIC_REG_MBX_RX_ACK, &v, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().doorbells, rung);
+		len = (uint32_t)n;
+		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
+							      SVNIC_REG_MBX_TX, &len, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().doorbells, ++rung);
+		CU_ASSERT_EQUAL(fk_now().shtx_ret, (int)n);
+		CU_ASSERT_EQUAL(memcmp(fk_now().shtx_msg, msg, n), 0);
+		/* the device got the write too */
+		CU_ASSERT_FATAL(pread(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_TX) == 4);
+		CU_ASSERT_EQUAL(v, len);
+		/* the same message rung again (posted): nothing new */
+		CU_ASSERT_EQUAL(vfio_user_client_region_write_posted(c, VFIO_PCI_BAR0_REGION_INDEX,
+								     SVNIC_REG_MBX_TX, &len, 4), 0);
+		CU_ASSERT_EQUAL(vfio_user_client_region_read(c, VFIO_PCI_BAR0_REGION_INDEX,
+							     SVNIC_REG_MBX_TX, &v, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().doorbells, ++rung);
+		CU_ASSERT_EQUAL(fk_now().shtx_ret, 0);
+		munmap(map, SVNIC_VF_BAR0_SIZE);
+		close(r.fd);
+		vfio_user_client_close(c);
+		CU_ASSERT(wait_gones(i + 1));
+	}
+	/* no guest: nothing mapped */
+	pthread_mutex_lock(&port_lock);
+	CU_ASSERT_EQUAL(svnic_vf_port_shtx_read(port, 0, msg, sizeof(msg)), -ENODEV);
+	pthread_mutex_unlock(&port_lock);
 	fx_stop();
 }
 
@@ -1148,6 +1226,7 @@ static CU_TestInfo tests_cfg[] = {
 
 static CU_TestInfo tests_forward[] = {
 	UNIT_TEST(test_bar0_is_the_devices_memory),
+	UNIT_TEST(test_mbx_doorbell_and_shared_window),
 	UNIT_TEST(test_dma_forwarded_with_fd),
 	UNIT_TEST(test_set_irqs_forwarded),
 	UNIT_TEST(test_device_reset),

@@ -345,6 +345,9 @@ enum svnic_eq_event {
 	SVNIC_EQ_EV_MAX		= SVNIC_EQ_EV_VF_RESET,
 };
 
+/* MBX_MSG param1, spec 1.3: a shared-TX doorbell; read the VF's window, then MBX_DB_ACK */
+#define SVNIC_EQ_MBX_SHARED	0x00000001u
+
 #define SVNIC_EQ_F_DONE		0x0001u	/* the device wrote the entry */
 #define SVNIC_EQ_FUNC_PF	0xffffu
 

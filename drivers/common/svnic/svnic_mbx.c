@@ -502,3 +502,69 @@ svnic_mbx_build(void *buf, size_t cap, uint16_t opcode, uint16_t flags, uint32_t
 	memcpy(buf, &hdr, sizeof(hdr));
 	return total;
 }
+
+/* ---- the shared TX mailbox ---- */
+
+static uint32_t *
+svnic_mbx_shtx_word(const void *notify, uint32_t off)
+{
+	return (uint32_t *)((uintptr_t)notify + (off - SVNIC_REG_NOTIFY_PAGE));
+}
+
+void
+svnic_mbx_shtx_write(void *notify, void *tx_win, const void *msg, uint16_t len, uint32_t *seq)
+{
+	uint32_t *sw = svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
+	uint32_t next = *seq + 2;
+
+	if (next == 0)		/* 0 is "no message yet" */
+		next = 2;
+	__atomic_store_n(sw, next - 1, __ATOMIC_RELAXED);
+	/* odd before any byte of the message: a reader in between sees it */
+	__atomic_thread_fence(__ATOMIC_RELEASE);
+	memcpy(tx_win, msg, len);
+	__atomic_store_n(svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_LEN), len,
+			 __ATOMIC_RELAXED);
+	__atomic_store_n(sw, next, __ATOMIC_RELEASE);
+	*seq = next;
+}
+
+static bool
+svnic_mbx_shtx_len_bad(uint32_t len, size_t cap)
+{
+	return len < sizeof(struct svnic_mbx_hdr) || len > cap || len > SVNIC_MBX_MSG_MAX;
+}
+
+int
+svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
+		    uint32_t legacy_len, void *out, size_t cap)
+{
+	const uint32_t *sw = svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
+	uint32_t s1, s2, len;
+	bool bad;
+
+	s1 = __atomic_load_n(sw, __ATOMIC_ACQUIRE);
+	if (s1 == 0 && legacy_len != 0) {
+		/* a 1.2 driver: it leaves the window alone until it is answered */
+		if (svnic_mbx_shtx_len_bad(legacy_len, cap))
+			return -EMSGSIZE;
+		memcpy(out, tx_win, legacy_len);
+		return (int)legacy_len;
+	}
+	if (s1 == 0 || s1 == *last)
+		return 0;
+	if (s1 & 1)
+		return -EAGAIN;
+	len = __atomic_load_n(svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_LEN),
+			      __ATOMIC_RELAXED);
+	bad = svnic_mbx_shtx_len_bad(len, cap);
+	if (!bad)
+		memcpy(out, tx_win, len);
+	/* the reads before the second look: a writer that started meanwhile shows */
+	__atomic_thread_fence(__ATOMIC_ACQUIRE);
+	s2 = __atomic_load_n(sw, __ATOMIC_RELAXED);
+	if (s2 != s1)
+		return -EAGAIN;
+	*last = s1;
+	return bad ? -EMSGSIZE : (int)len;
+}

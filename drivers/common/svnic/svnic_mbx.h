@@ -296,4 +296,36 @@ size_t svnic_mbx_build(void *buf, size_t cap, uint16_t opcode, uint16_t flags,
 		       uint32_t seq, uint32_t status, const void *payload,
 		       uint16_t payload_len);
 
+/*
+ * The shared TX mailbox (device spec 1.3, MBX_STATUS.SHARED_TX). The VF leaves
+ * its message in its TX window and frames it with two words of its notify
+ * page, a sequence lock: SHTX_SEQ is odd while the VF writes, then even and
+ * new once the message and SHTX_LEN are complete; 0 means no message yet. The
+ * PF reads that memory while the VF may be rewriting it: it takes a message
+ * only when the sequence it saw before its copy was even, new, and still the
+ * same after the copy, and it judges only its own copy.
+ */
+
+/**
+ * The VF's side: put @p msg (@p len bytes, 16..2048) in the window and
+ * advance the sequence. @p notify is the VF's notify page, @p seq the
+ * sequence it wrote last (0 at first), updated. Ring the doorbell after.
+ */
+void svnic_mbx_shtx_write(void *notify, void *tx_win, const void *msg, uint16_t len,
+			  uint32_t *seq);
+
+/**
+ * The PF's side: take the message the VF framed, if there is a new one.
+ * @p notify and @p tx_win are the VF's (shared, untrusted); @p last is the
+ * sequence taken last (0 at first), updated when a message is taken.
+ * A VF driver older than spec 1.3 never writes SHTX_SEQ (it stays 0): with
+ * @p legacy_len, the length it wrote to MBX_TX (the MBX_MSG event's param0),
+ * its window is copied as it is; 0 takes nothing from such a VF.
+ * @return its length (16..@p cap, copied to @p out); 0: nothing new; -EAGAIN:
+ *   the VF is writing (its doorbell comes after); -EMSGSIZE: a length outside
+ *   16..@p cap, the message is counted as taken.
+ */
+int svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
+			uint32_t legacy_len, void *out, size_t cap);
+
 #endif /* SVNIC_MBX_H */

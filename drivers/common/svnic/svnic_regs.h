@@ -168,6 +168,18 @@
 #define SVNIC_REG_VF_FAULTED(n)		(0x0140u + 4u * (n))	/* RO, n = 0..7 */
 #define SVNIC_REG_VF_FAULTED_WORDS	8u
 
+/*
+ * Since spec 1.3, PF only: the shared TX mailbox. With SHARED_TX set, a VF's
+ * MBX_TX write only rings the PF: the message stays in the VF's TX window,
+ * framed by the words at SVNIC_NOTIFY_SHTX_SEQ (a sequence lock, see
+ * svnic_mbx.h), and the PF reads it from there; the device copies nothing and
+ * keeps no TX_BUSY. It raises MBX_MSG once per doorbell until the PF writes
+ * the VF's number to MBX_DB_ACK. MBX_CTRL changes only while NumVFs is 0.
+ */
+#define SVNIC_REG_MBX_CTRL		0x0180u	/* RW */
+#define SVNIC_MBX_CTRL_SHARED_TX	0x00000001u
+#define SVNIC_REG_MBX_DB_ACK		0x0184u	/* WO, reads 0: a VF number */
+
 /* --- page 0: mailbox (VF only; read 0 on the PF) --- */
 
 /* Write the length of the message in the TX window (16..2048): submits it. */
@@ -177,6 +189,7 @@
 #define SVNIC_MBX_ST_TX_BUSY		0x00000001u	/* the PF has not taken the message */
 #define SVNIC_MBX_ST_RX_VALID		0x00000002u	/* a message waits in the RX window */
 #define SVNIC_MBX_ST_RX_SEQ		0x00000004u	/* 1.2: flips with each message placed */
+#define SVNIC_MBX_ST_SHARED_TX		0x00000008u	/* 1.3: the PF set MBX_CTRL.SHARED_TX */
 /* MBX_RX_ACK: bit 0 acknowledges; since 1.2 a posted ack names the message (SEQ_CHECK) */
 #define SVNIC_MBX_ACK			0x00000001u
 #define SVNIC_MBX_ACK_SEQ_CHECK		0x00000002u	/* only if RX_SEQ is... */
@@ -218,6 +231,14 @@
  */
 #define SVNIC_NOTIFY_INT_CAUSE		(SVNIC_REG_NOTIFY_PAGE + 0x100u)	/* u32 */
 #define SVNIC_SPEC_MINOR_EQ_ARM		3
+/*
+ * Since spec 1.3, VF only, written by the VF only, read by the PF (never by
+ * the device): the sequence lock and length of the message in the TX window
+ * when MBX_STATUS.SHARED_TX is set (svnic_mbx_shtx_write/_read).
+ */
+#define SVNIC_NOTIFY_SHTX_SEQ		(SVNIC_REG_NOTIFY_PAGE + 0x140u)	/* u32 */
+#define SVNIC_NOTIFY_SHTX_LEN		(SVNIC_REG_NOTIFY_PAGE + 0x144u)	/* u32 */
+#define SVNIC_SPEC_MINOR_SHARED_TX	3
 
 /* --- doorbell slots (mmap-able) --- */
 
@@ -252,6 +273,10 @@ static_assert(SVNIC_NOTIFY_INT_CAUSE % 64 == 0 &&
 	      SVNIC_NOTIFY_INT_CAUSE >= SVNIC_NOTIFY_MBX_STATUS + 64 &&
 	      SVNIC_NOTIFY_INT_CAUSE + 4 <= SVNIC_REG_NOTIFY_PAGE + 4096u,
 	      "the INT_CAUSE mirror has a cache line of its own in the notify page");
+static_assert(SVNIC_NOTIFY_SHTX_SEQ % 64 == 0 &&
+	      SVNIC_NOTIFY_SHTX_SEQ >= SVNIC_NOTIFY_INT_CAUSE + 64,
+	      "the VF's shared TX words have a cache line of their own");
+static_assert(SVNIC_REG_MBX_DB_ACK < SVNIC_REG_MBX_TX, "PF mailbox registers before the VF's");
 static_assert((SVNIC_QLEN_EQ_ARM & (SVNIC_QLEN_ENABLE | SVNIC_QLEN_ENTRIES_MASK)) == 0,
 	      "EQ_LEN.ARM is a bit of its own");
 static_assert(SVNIC_PF_DB(SVNIC_QP_MAX) <= SVNIC_PF_BAR0_SIZE, "PF doorbells fit BAR0");

@@ -55,6 +55,12 @@ extern "C" {
 #define RTE_PMD_SVNIC_VF_DIR_ARG	"vf_dir"
 /** PF: path of the management socket ("none": no socket). */
 #define RTE_PMD_SVNIC_MGMT_ARG		"mgmt"
+/**
+ * PF: how guests' VF drivers hand their mailbox messages over: "shared" (the
+ * default; the PF reads them from the VF's window, device spec 1.3) or
+ * "copied" (the device copies each one and the PF fetches it, spec 1.0).
+ */
+#define RTE_PMD_SVNIC_VF_MBX_ARG	"vf_mbx"
 
 /** A VF's place in its lifecycle (doc/vf-lifecycle.rst). */
 enum rte_pmd_svnic_vf_state {

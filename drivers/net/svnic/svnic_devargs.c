@@ -128,6 +128,29 @@ bad:
 	return -EINVAL;
 }
 
+static int
+svnic_devargs_handle_vf_mbx(const struct svnic_devargs_ctx *ctx, const char *key,
+			    const char *value)
+{
+	struct svnic_devargs *da = ctx->da;
+
+	if (da->has_vf_mbx) {
+		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
+		return -EINVAL;
+	}
+	if (value != NULL && strcmp(value, "shared") == 0) {
+		da->vf_mbx_copied = false;
+	} else if (value != NULL && strcmp(value, "copied") == 0) {
+		da->vf_mbx_copied = true;
+	} else {
+		SVNIC_INIT_LOG(ERR, "%s: %s=%s: expected \"shared\" or \"copied\"", ctx->name,
+			       key, value == NULL ? "" : value);
+		return -EINVAL;
+	}
+	da->has_vf_mbx = true;
+	return 0;
+}
+
 static const struct {
 	const char *key;
 	int (*fn)(const struct svnic_devargs_ctx *ctx, const char *key, const char *value);
@@ -137,6 +160,7 @@ static const struct {
 	{ SVNIC_MAX_VFS_ARG, svnic_devargs_handle_max_vfs, true },
 	{ SVNIC_VF_DIR_ARG, svnic_devargs_handle_vf_dir, true },
 	{ SVNIC_MGMT_ARG, svnic_devargs_handle_mgmt, true },
+	{ SVNIC_VF_MBX_ARG, svnic_devargs_handle_vf_mbx, true },
 };
 
 /* One key=value pair, in the order given: the first mistake is the one reported. */

@@ -1282,6 +1282,7 @@ svnic_vdev_probe(struct rte_vdev_device *vdev)
 	ad->sriov_args.max_vfs = da.max_vfs;
 	strlcpy(ad->sriov_args.vf_dir, da.vf_dir, sizeof(ad->sriov_args.vf_dir));
 	strlcpy(ad->sriov_args.mgmt, da.mgmt, sizeof(ad->sriov_args.mgmt));
+	ad->sriov_args.vf_mbx_copied = da.vf_mbx_copied;
 	ret = svnic_hw_vfio_user_open(&ad->hw, da.vfio_user);
 	if (ret < 0)
 		goto release;

@@ -88,6 +88,12 @@ struct svnic_sriov {
 	unsigned int ports_pfd;		/* its index in the last svnic_sriov_pollfds() */
 	uint16_t pf_queue_pairs;
 	uint16_t total_vfs;
+	/*
+	 * The device's MBX_CTRL.SHARED_TX (spec 1.3): guests leave their
+	 * messages in their TX windows and we read them there (through each
+	 * VF port's mapping), no MBX_RECV. Set while NumVFs is 0.
+	 */
+	bool shared_tx;
 	uint8_t mbx_buf[SVNIC_MBX_MSG_MAX];
 	struct svnic_sriov_vf vfs[];
 };
@@ -737,11 +743,31 @@ svnic_sriov_port_guest_gone(void *ctx, uint16_t vf_id)
 			      vf_id, strerror(-ret));
 }
 
+static void svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack,
+				   uint32_t legacy_len);
+
+/*
+ * The guest rang its mailbox doorbell through us: with the shared TX mailbox
+ * its message is in the window already, so it is taken now, not after the
+ * device's MBX_MSG event (two wake-ups later). The event still comes and
+ * finds nothing new.
+ */
+static void
+svnic_sriov_port_doorbell(void *ctx, uint16_t vf_id)
+{
+	struct svnic_sriov *s = ctx;
+
+	/* a VF driver that does not frame its messages is served by the event */
+	if (s->shared_tx)
+		svnic_sriov_mbx_shared(s, vf_id, false, 0);
+}
+
 static const struct svnic_vf_port_ops svnic_sriov_port_ops = {
 	.cfg_read = svnic_sriov_port_cfg_read,
 	.reset = svnic_sriov_port_reset,
 	.guest_come = svnic_sriov_port_guest_come,
 	.guest_gone = svnic_sriov_port_guest_gone,
+	.mbx_doorbell = svnic_sriov_port_doorbell,
 };
 
 static void
@@ -870,27 +896,15 @@ svnic_sriov_mbx_actions(struct svnic_sriov *s, uint16_t vf_id, unsigned int act)
 	return first;
 }
 
+/* Judge and answer the message of @p len bytes in s->mbx_buf (our own copy). */
 static void
-svnic_sriov_mbx_msg(struct svnic_sriov *s, uint16_t vf_id)
+svnic_sriov_mbx_request(struct svnic_sriov *s, uint16_t vf_id, uint32_t len)
 {
 	struct svnic_sriov_vf *d = &s->vfs[vf_id];
-	struct svnic_aq_vf p;
 	unsigned int act = 0;
-	uint32_t len = 0;
 	size_t rlen = 0;
 	int ret;
 
-	memset(&p, 0, sizeof(p));
-	p.vf_id = vf_id;
-	ret = svnic_adminq_exec(&s->ad->aq, SVNIC_AQ_OP_MBX_RECV, &p, sizeof(p), NULL, 0,
-				s->mbx_buf, sizeof(s->mbx_buf), &len);
-	if (ret == -ENOENT)
-		return;		/* nothing pending (a resync asks every VF) */
-	if (ret < 0) {
-		SVNIC_DRV_LOG(ERR, "%s: VF %u: MBX_RECV: %s", s->ad->hw.name, vf_id,
-			      strerror(-ret));
-		return;
-	}
 	if (len > sizeof(s->mbx_buf))
 		len = sizeof(s->mbx_buf);
 	d->mbx_requests++;
@@ -936,6 +950,58 @@ svnic_sriov_mbx_msg(struct svnic_sriov *s, uint16_t vf_id)
 	svnic_sriov_outbox_flush(s, vf_id);
 }
 
+/* A message the device copied (spec 1.0 mailbox): fetch it with MBX_RECV. */
+static void
+svnic_sriov_mbx_msg(struct svnic_sriov *s, uint16_t vf_id)
+{
+	struct svnic_aq_vf p;
+	uint32_t len = 0;
+	int ret;
+
+	memset(&p, 0, sizeof(p));
+	p.vf_id = vf_id;
+	ret = svnic_adminq_exec(&s->ad->aq, SVNIC_AQ_OP_MBX_RECV, &p, sizeof(p), NULL, 0,
+				s->mbx_buf, sizeof(s->mbx_buf), &len);
+	if (ret == -ENOENT)
+		return;		/* nothing pending (a resync asks every VF) */
+	if (ret < 0) {
+		SVNIC_DRV_LOG(ERR, "%s: VF %u: MBX_RECV: %s", s->ad->hw.name, vf_id,
+			      strerror(-ret));
+		return;
+	}
+	svnic_sriov_mbx_request(s, vf_id, len);
+}
+
+/*
+ * The shared TX mailbox (spec 1.3): the message is read from the VF's window
+ * through its port's mapping, into our buffer, and only that copy is judged.
+ * With @p ack (the device's MBX_MSG event) the device is told first that we
+ * looked, so that the VF's next doorbell raises MBX_MSG again; the VF rings
+ * it only after our answer, which goes to the device after the ack.
+ * @p legacy_len: the length of the event, for a VF driver older than 1.3.
+ */
+static void
+svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack, uint32_t legacy_len)
+{
+	struct svnic_sriov_vf *d = &s->vfs[vf_id];
+	int ret;
+
+	if (ack)
+		(void)svnic_hw_reg_write_posted(&s->ad->hw, SVNIC_REG_MBX_DB_ACK, vf_id);
+	if (d->port == NULL)
+		return;
+	ret = svnic_vf_port_shtx_read(d->port, legacy_len, s->mbx_buf, sizeof(s->mbx_buf));
+	if (ret == -EMSGSIZE) {
+		/* a length out of range: judged as the malformed message it is */
+		svnic_sriov_mbx_request(s, vf_id, 0);
+		return;
+	}
+	/* nothing new, the VF still writing (its doorbell comes), or no guest */
+	if (ret <= 0)
+		return;
+	svnic_sriov_mbx_request(s, vf_id, (uint32_t)ret);
+}
+
 /* --- control thread hooks -------------------------------------------------- */
 
 void
@@ -963,7 +1029,10 @@ svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev)
 	}
 	switch (ev->event) {
 	case SVNIC_EQ_EV_MBX_MSG:
-		svnic_sriov_mbx_msg(s, ev->func);
+		if (ev->param1 & SVNIC_EQ_MBX_SHARED)
+			svnic_sriov_mbx_shared(s, ev->func, true, ev->param0);
+		else
+			svnic_sriov_mbx_msg(s, ev->func);
 		break;
 	case SVNIC_EQ_EV_MBX_RX_DONE:
 		if (s->vfs[ev->func].bye == 2)
@@ -1004,7 +1073,10 @@ svnic_sriov_resync(struct svnic_adapter *ad)
 	if (s == NULL)
 		return;
 	for (i = 0; i < sriov_switch_num_vfs(s->sw); i++) {
-		if (sriov_vf_state_has_vport(sriov_switch_vf_const(s->sw, i)->state))
+		/* a lost shared-TX doorbell left its VF's MBX_MSG unacknowledged too */
+		if (s->shared_tx)
+			svnic_sriov_mbx_shared(s, i, true, 0);
+		else if (sriov_vf_state_has_vport(sriov_switch_vf_const(s->sw, i)->state))
 			svnic_sriov_mbx_msg(s, i);
 		svnic_sriov_outbox_flush(s, i);
 	}
@@ -1231,6 +1303,33 @@ svnic_sriov_vfs_wait(struct svnic_sriov *s, uint16_t num_vfs)
 	return ret;
 }
 
+/*
+ * The VFs' mailbox mode, set while there are none (the device refuses a
+ * change then): shared TX on a 1.3 device unless vf_mbx=copied.
+ */
+static void
+svnic_sriov_mbx_mode(struct svnic_sriov *s)
+{
+	struct svnic_hw *hw = &s->ad->hw;
+	bool want = !s->args.vf_mbx_copied;
+	uint32_t v = 0;
+
+	if (hw->spec_minor < SVNIC_SPEC_MINOR_SHARED_TX) {
+		s->shared_tx = false;
+		return;
+	}
+	if (svnic_hw_reg_write(hw, SVNIC_REG_MBX_CTRL, want ? SVNIC_MBX_CTRL_SHARED_TX : 0) < 0 ||
+	    svnic_hw_reg_read(hw, SVNIC_REG_MBX_CTRL, &v) < 0)
+		v = 0;
+	s->shared_tx = (v & SVNIC_MBX_CTRL_SHARED_TX) != 0;
+	if (s->shared_tx != want)
+		SVNIC_DRV_LOG(WARNING, "%s: the device kept the VFs' mailbox %s", hw->name,
+			      s->shared_tx ? "shared" : "copied");
+	else
+		SVNIC_DRV_LOG(INFO, "%s: VF mailbox: %s TX", hw->name,
+			      s->shared_tx ? "shared" : "copied");
+}
+
 int
 svnic_sriov_set_num_vfs(struct svnic_adapter *ad, uint16_t num_vfs)
 {
@@ -1269,6 +1368,7 @@ svnic_sriov_set_num_vfs(struct svnic_adapter *ad, uint16_t num_vfs)
 	}
 	if (num_vfs == 0)
 		return 0;
+	svnic_sriov_mbx_mode(s);
 	ret = svnic_sriov_ctrl_update(s, num_vfs > 7 ? PCI_SRIOV_CTRL_ARI : 0,
 				      num_vfs > 7 ? 0 : PCI_SRIOV_CTRL_ARI);
 	if (ret == 0)

@@ -45,6 +45,7 @@ struct svnic_sriov_args {
 	uint16_t max_vfs;			/* NumVFs at probe; 0: none yet */
 	char vf_dir[SVNIC_SRIOV_PATH_MAX];	/* "": VFs are not served to guests */
 	char mgmt[SVNIC_SRIOV_PATH_MAX];	/* "": SRIOV_MGMT_DEFAULT_PATH; "none" */
+	bool vf_mbx_copied;			/* vf_mbx=copied: no shared TX mailbox */
 };
 
 /*

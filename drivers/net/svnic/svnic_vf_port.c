@@ -9,12 +9,15 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
 
 #include "sriov_log.h"
+#include "svnic_mbx.h"
 #include "svnic_pci.h"
+#include "svnic_regs.h"
 #include "svnic_vf_port.h"
 
 /* A VF is a PCI function: the standard set of regions and irq types. */
@@ -45,6 +48,12 @@ struct svnic_vf_port {
 	struct vfio_user_client_region regions[SVNIC_VF_PORT_REGIONS];
 	struct vfio_irq_info irqs[SVNIC_VF_PORT_IRQS];
 	bool guest_in;		/* guest_come() told, guest_gone() owed */
+	/*
+	 * The VF's BAR0 from the notify page to its end, read-only, while a
+	 * guest is here: where the shared TX mailbox's words and window are.
+	 */
+	uint8_t *bar0_map;
+	uint32_t shtx_last;	/* sequence of the shared-TX message taken last */
 
 	uint64_t guests;
 	uint64_t dma_maps;
@@ -57,10 +66,35 @@ struct svnic_vf_port {
 
 /* ---- the device side ---- */
 
+/* The mailbox pages of the VF's BAR0, when the device lets them be mapped. */
+static void
+svnic_vf_port_bar0_map(struct svnic_vf_port *p)
+{
+	const struct vfio_user_client_region *r = &p->regions[VFIO_PCI_BAR0_REGION_INDEX];
+	void *m;
+
+	p->shtx_last = 0;
+	if (r->fd < 0 || !(r->info.flags & VFIO_REGION_INFO_FLAG_MMAP) ||
+	    r->info.size < SVNIC_VF_BAR0_SIZE)
+		return;
+	m = mmap(NULL, SVNIC_VF_BAR0_SIZE - SVNIC_REG_NOTIFY_PAGE, PROT_READ, MAP_SHARED, r->fd,
+		 (off_t)(r->info.offset + SVNIC_REG_NOTIFY_PAGE));
+	if (m == MAP_FAILED) {
+		VF_PORT_LOG(p, INFO, "BAR0 not mappable here (%s): no shared TX mailbox",
+			    strerror(errno));
+		return;
+	}
+	p->bar0_map = m;
+}
+
 static void
 svnic_vf_port_dev_close(struct svnic_vf_port *p)
 {
 	unsigned int i;
+
+	if (p->bar0_map != NULL)
+		munmap(p->bar0_map, SVNIC_VF_BAR0_SIZE - SVNIC_REG_NOTIFY_PAGE);
+	p->bar0_map = NULL;
 
 	for (i = 0; i < SVNIC_VF_PORT_REGIONS; i++)
 		if (p->regions[i].fd >= 0)
@@ -103,6 +137,7 @@ svnic_vf_port_dev_open(struct svnic_vf_port *p)
 			goto fail;
 		}
 	}
+	svnic_vf_port_bar0_map(p);
 	return 0;
 fail:
 	svnic_vf_port_dev_close(p);
@@ -240,9 +275,15 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 	/* A write the guest posted goes on posted: nobody waits at either end. */
 	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
 		p->posted_writes++;
-		return p->dev_ops->region_write_posted(p->dev, index, offset, buf, count);
+		ret = p->dev_ops->region_write_posted(p->dev, index, offset, buf, count);
+	} else {
+		ret = p->dev_ops->region_write(p->dev, index, offset, buf, count);
 	}
-	return p->dev_ops->region_write(p->dev, index, offset, buf, count);
+	/* the mailbox doorbell: the PF may look at the message right away */
+	if (ret == 0 && index == VFIO_PCI_BAR0_REGION_INDEX && offset == SVNIC_REG_MBX_TX &&
+	    count == 4 && p->ops->mbx_doorbell != NULL)
+		p->ops->mbx_doorbell(p->ctx, p->vf_id);
+	return ret;
 }
 
 static int
@@ -507,4 +548,14 @@ svnic_vf_port_get_stats(const struct svnic_vf_port *p, struct svnic_vf_port_stat
 	st->resets = p->resets;
 	st->posted_writes = p->posted_writes;
 	sriov_cfg_get_stats(p->cfg, &st->cfg);
+}
+
+int
+svnic_vf_port_shtx_read(struct svnic_vf_port *p, uint32_t legacy_len, void *out, size_t cap)
+{
+	if (p->bar0_map == NULL)
+		return -ENODEV;
+	return svnic_mbx_shtx_read(p->bar0_map,
+				   p->bar0_map + (SVNIC_VF_MBX_TX_WIN - SVNIC_REG_NOTIFY_PAGE),
+				   &p->shtx_last, legacy_len, out, cap);
 }

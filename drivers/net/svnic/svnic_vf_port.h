@@ -37,7 +37,7 @@
 #include "vfio_user_client.h"
 #include "vfio_user_server.h"
 
-/* The PF driver's side. Every callback is required. */
+/* The PF driver's side. Every callback is required unless it says otherwise. */
 struct svnic_vf_port_ops {
 	/* Passed-through config bits of the real VF (VF_CONFIG_READ). */
 	int (*cfg_read)(void *ctx, uint16_t vf_id, uint16_t off, uint8_t len, uint32_t *val);
@@ -46,6 +46,13 @@ struct svnic_vf_port_ops {
 	/* A guest connected (after VERSION) / left (its maps and eventfds are gone). */
 	void (*guest_come)(void *ctx, uint16_t vf_id);
 	void (*guest_gone)(void *ctx, uint16_t vf_id);
+	/*
+	 * Optional: the guest wrote MBX_TX, passed on to the device. With a shared
+	 * TX mailbox (spec 1.3) its message is in the window already: the PF may
+	 * take it now (svnic_vf_port_shtx_read) instead of waiting for the
+	 * device's MBX_MSG event, which still comes.
+	 */
+	void (*mbx_doorbell)(void *ctx, uint16_t vf_id);
 };
 
 /*
@@ -137,6 +144,17 @@ bool svnic_vf_port_has_timers(const struct svnic_vf_port *p);
 void svnic_vf_port_drop_guest(struct svnic_vf_port *p);
 
 bool svnic_vf_port_guest_connected(const struct svnic_vf_port *p);
+
+/**
+ * Take the message a guest left in its VF's TX window under the shared TX
+ * mailbox (svnic_mbx_shtx_read, @p legacy_len as there), through the port's
+ * read-only mapping of the
+ * VF's BAR0 (made when the guest arrives; its sequence starts over then).
+ * @return as svnic_mbx_shtx_read(), or -ENODEV: no guest, or its BAR0 cannot
+ *   be mapped (then the PF cannot use the shared TX mailbox with this VF).
+ */
+int svnic_vf_port_shtx_read(struct svnic_vf_port *p, uint32_t legacy_len, void *out,
+			    size_t cap);
 
 /** The mediated config space, e.g. to mirror VF MSE or report an error. */
 struct sriov_cfg *svnic_vf_port_cfg_space(struct svnic_vf_port *p);

@@ -203,9 +203,22 @@ svnic_vf_irq_teardown(struct svnic_vf_adapter *ad)
 	ad->irq_fd = -1;
 }
 
+/* The PF set MBX_CTRL.SHARED_TX on a 1.3 device: MBX_STATUS says so. */
+static bool
+svnic_vf_shared_tx(struct svnic_vf_adapter *ad)
+{
+	uint32_t st;
+
+	if (ad->hw.spec_minor < SVNIC_SPEC_MINOR_SHARED_TX ||
+	    svnic_hw_reg_read(&ad->hw, SVNIC_REG_MBX_STATUS, &st) < 0)
+		return false;
+	return (st & SVNIC_MBX_ST_SHARED_TX) != 0;
+}
+
 /*
  * Spec 1.1 devices mirror MBX_STATUS in the notify page: waits cost no trap;
- * 1.2 ones flip RX_SEQ with each message: acks need no round trip.
+ * 1.2 ones flip RX_SEQ with each message: acks need no round trip; with 1.3
+ * the PF may read our requests from the TX window itself.
  */
 static void
 svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
@@ -215,6 +228,8 @@ svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
 	svnic_vf_mbx_set_mirror(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_MIRROR ?
 				svnic_hw_bar0_addr(hw, SVNIC_NOTIFY_MBX_STATUS) : NULL);
 	svnic_vf_mbx_set_rx_seq(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_RX_SEQ);
+	svnic_vf_mbx_set_shared_tx(&ad->mbx, svnic_vf_shared_tx(ad) ?
+				   svnic_hw_bar0_addr(hw, SVNIC_REG_NOTIFY_PAGE) : NULL);
 }
 
 /* Under mbx_lock: only note what happened, the watcher raises the events. */
@@ -952,6 +967,7 @@ static const struct {
 	SVNIC_VF_XSTAT("mbx_notices", notices),
 	SVNIC_VF_XSTAT("mbx_stale_replies", stale),
 	SVNIC_VF_XSTAT("mbx_garbage_messages", garbage),
+	SVNIC_VF_XSTAT("mbx_shared_tx_requests", shared_tx),
 #undef SVNIC_VF_XSTAT
 };
 

@@ -72,6 +72,12 @@ svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror)
 }
 
 void
+svnic_vf_mbx_set_shared_tx(struct svnic_vf_mbx *m, void *notify)
+{
+	m->shtx_notify = notify;
+}
+
+void
 svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on)
 {
 	m->post_ack = on && m->ops->reg_write_posted != NULL;
@@ -318,9 +324,15 @@ svnic_vf_mbx_request(struct svnic_vf_mbx *m, uint16_t opcode, const void *payloa
 	ret = svnic_vf_mbx_wait(m, NULL, deadline);
 	if (ret < 0)
 		return ret;
-	memcpy(m->tx_win, msg, n);
-	/* the window's bytes before the trapped write that submits them */
-	atomic_thread_fence(memory_order_release);
+	if (m->shtx_notify != NULL) {
+		/* the PF reads the window itself: framed by the sequence lock */
+		svnic_mbx_shtx_write(m->shtx_notify, m->tx_win, msg, (uint16_t)n, &m->shtx_seq);
+		m->cnt.shared_tx++;
+	} else {
+		memcpy(m->tx_win, msg, n);
+		/* the window's bytes before the trapped write that submits them */
+		atomic_thread_fence(memory_order_release);
+	}
 	if (svnic_vf_mbx_post(m, SVNIC_REG_MBX_TX, (uint32_t)n) < 0)
 		return -EIO;
 	m->cnt.requests++;

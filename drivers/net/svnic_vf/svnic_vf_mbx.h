@@ -76,6 +76,7 @@ struct svnic_vf_mbx_counters {
 	uint64_t notices;	/**< handed to the callback */
 	uint64_t stale;		/**< valid replies to another seq, dropped */
 	uint64_t garbage;	/**< messages that failed validation, dropped */
+	uint64_t shared_tx;	/**< of the requests, left in the shared TX window */
 };
 
 struct svnic_vf_mbx {
@@ -99,6 +100,12 @@ struct svnic_vf_mbx {
 	bool post_ack;
 	bool ack_in_flight;		/**< posted, not seen landed yet */
 	uint32_t rx_seq_taken;		/**< RX_SEQ of the message taken last */
+	/**
+	 * The shared TX mailbox (spec 1.3): our notify page, where the message's
+	 * sequence lock is; NULL: the device copies each message (TX_BUSY).
+	 */
+	void *shtx_notify;
+	uint32_t shtx_seq;		/**< written last; kept across resets */
 	struct svnic_vf_mbx_counters cnt;
 };
 
@@ -120,6 +127,15 @@ void svnic_vf_mbx_set_mirror(struct svnic_vf_mbx *m, const uint32_t *mirror);
  * posted write (ops->reg_write_posted) instead of a round trip.
  */
 void svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on);
+
+/**
+ * MBX_STATUS.SHARED_TX is set (spec 1.3): leave each request in the TX window
+ * framed by the sequence lock in @p notify (our notify page) and ring MBX_TX;
+ * the PF reads it there. NULL goes back to the device's copy. The sequence
+ * goes on from where it was: a PF that saw our last message must see the
+ * next one as new, reset or not.
+ */
+void svnic_vf_mbx_set_shared_tx(struct svnic_vf_mbx *m, void *notify);
 
 /**
  * Send request @p opcode with @p len payload bytes and wait for its reply.
