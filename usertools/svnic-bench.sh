@@ -234,13 +234,14 @@ control_plane() {
 	taskset -c "$near_cpu" "$ctrl" --no-huge -m 1024 --file-prefix "$prefix-ctrl" \
 		--lcores "0@$near_cpu" --no-pci \
 		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$vfs,mgmt=none" \
-		-- --vf-dir "$vfs" --vfs 64,256 \
+		-- --vf-dir "$vfs" --vfs 64,256 --far-cpu "$far_cpu" \
 		--guest taskset -c "$far_cpu" "$guest" --no-huge -m 256 \
 		--file-prefix "$prefix-guest" --lcores "0@$far_cpu" --no-pci \
 		--vdev "net_svnic_vf0,vfio_user=$vfs/vf0.sock" -d "$vfplugin" \
 		-- --mbx-rtt 1000 2> "$work/ctrl.log" |
-		sed -n 's/^mbx_rtt_p50_ns \(.*\)/mailbox rtt p50: \1 ns/p;s/^mbx_rtt_p99_ns \(.*\)/mailbox rtt p99: \1 ns/p;/^vf \|^config \|^pf memory/p' |
-		awk '/ ns$/ { printf "%s %s %.1f us\n", $1, $2 " " $3, $4 / 1000; next } { print }' ||
+		sed -n 's/^mbx_rtt_p50_ns \(.*\)/mailbox rtt p50: \1 ns/p;s/^mbx_rtt_p99_ns \(.*\)/mailbox rtt p99: \1 ns/p;s/^mbx_rtt_b2b_p50_ns \(.*\)/mailbox rtt back-to-back p50: \1 ns/p;s/^mbx_rtt_b2b_p99_ns \(.*\)/mailbox rtt back-to-back p99: \1 ns/p;/^vf \|^config \|^pf memory\|^floor: /p' |
+		awk '/ ns$/ { v = $(NF - 1); NF -= 2; printf "%s %.1f us\n", $0, v / 1000; next }
+			{ print }' ||
 		say "control plane failed: see $work/ctrl.log"
 	if [ "$vfs" != "$d/vfs" ]; then
 		fs=$(df --output=fstype "$work" | tail -n 1)

@@ -13,15 +13,30 @@
  *   vf reset        rte_pmd_svnic_vf_reset() of an attached VF
  *   mailbox rtt     by a guest driver: --guest runs that command (svnic-guest
  *                   --mbx-rtt) against VF 0 and its lines are passed on
+ *   floors          what this machine charges for the steps these are made
+ *                   of, measured in the same run with nothing of svnic in
+ *                   them: a 16-byte round trip over a unix socket between two
+ *                   threads on this CPU (a config read is one, plus the
+ *                   vfio-user and mediation work), and the wake-up of a
+ *                   thread blocked on an eventfd on --far-cpu, answered
+ *                   through shared memory to a spinning waker (one hop of
+ *                   the mailbox), 1 ms apart (the woken CPU has gone idle)
+ *                   and back to back
  *
- *   svnic-bench-ctrl EAL-ARGS -- --vf-dir DIR [--vfs N[,N...]] [--guest CMD...]
+ *   svnic-bench-ctrl EAL-ARGS -- --vf-dir DIR [--vfs N[,N...]] [--far-cpu N]
+ *                    [--guest CMD...]
  */
 #include <errno.h>
 #include <inttypes.h>
 #include <limits.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -37,6 +52,7 @@
 #define BENCH_CFG_READS		20000
 #define BENCH_RESETS		200
 #define BENCH_VFS_MAX		16
+#define BENCH_FLOOR_ROUNDS	2000
 
 static uint64_t
 bench_now_ns(void)
@@ -220,6 +236,168 @@ bench_guest(char **argv)
 	return WIFEXITED(status) && WEXITSTATUS(status) == 0 ? 0 : -EIO;
 }
 
+/* ---- the machine's floors ---- */
+
+struct bench_floor {
+	int sock;			/* the echo thread's end of the socket pair */
+	int efd;			/* the wake thread sleeps on it */
+	unsigned int rounds;
+	uint32_t seq;			/* written by the waker, echoed into ack */
+	uint32_t ack;
+	int cpu;			/* -1: stay where the process is */
+};
+
+static void
+bench_floor_pin(int cpu)
+{
+	cpu_set_t set;
+
+	if (cpu < 0)
+		return;
+	CPU_ZERO(&set);
+	CPU_SET(cpu, &set);
+	(void)pthread_setaffinity_np(pthread_self(), sizeof(set), &set);
+}
+
+static void *
+bench_floor_echo(void *arg)
+{
+	struct bench_floor *f = arg;
+	uint8_t b[16];
+
+	while (recv(f->sock, b, sizeof(b), MSG_WAITALL) == (ssize_t)sizeof(b))
+		if (send(f->sock, b, sizeof(b), MSG_NOSIGNAL) != (ssize_t)sizeof(b))
+			break;
+	return NULL;
+}
+
+static void *
+bench_floor_wake(void *arg)
+{
+	struct bench_floor *f = arg;
+	struct pollfd p = { .fd = f->efd, .events = POLLIN };
+	unsigned int i;
+	uint64_t v;
+
+	bench_floor_pin(f->cpu);
+	for (i = 0; i < f->rounds; i++) {
+		if (poll(&p, 1, 5000) != 1 || read(f->efd, &v, sizeof(v)) != sizeof(v))
+			break;
+		__atomic_store_n(&f->ack, __atomic_load_n(&f->seq, __ATOMIC_ACQUIRE),
+				 __ATOMIC_RELEASE);
+	}
+	return NULL;
+}
+
+/* A 16-byte unix socket round trip with a thread on this CPU, back to back. */
+static int
+bench_floor_socket(uint64_t *ns, unsigned int n)
+{
+	struct bench_floor f = { .rounds = n, .cpu = -1 };
+	uint8_t b[16] = { 0 };
+	pthread_t t;
+	unsigned int i;
+	int sv[2], ret = 0;
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	f.sock = sv[1];
+	if (pthread_create(&t, NULL, bench_floor_echo, &f) != 0) {
+		close(sv[0]);
+		close(sv[1]);
+		return -EAGAIN;
+	}
+	for (i = 0; i < n && ret == 0; i++) {
+		uint64_t t0 = bench_now_ns();
+
+		if (send(sv[0], b, sizeof(b), MSG_NOSIGNAL) != (ssize_t)sizeof(b) ||
+		    recv(sv[0], b, sizeof(b), MSG_WAITALL) != (ssize_t)sizeof(b))
+			ret = -EIO;
+		ns[i] = bench_now_ns() - t0;
+	}
+	shutdown(sv[0], SHUT_RDWR);
+	pthread_join(t, NULL);
+	close(sv[0]);
+	close(sv[1]);
+	return ret;
+}
+
+/* Wake a thread on @p cpu through an eventfd; it answers in shared memory. */
+static int
+bench_floor_wakeup(uint64_t *ns, unsigned int n, int cpu, unsigned int gap_us)
+{
+	struct bench_floor f = { .rounds = n, .cpu = cpu };
+	pthread_t t;
+	unsigned int i;
+	int ret = 0;
+
+	f.efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (f.efd < 0)
+		return -errno;
+	if (pthread_create(&t, NULL, bench_floor_wake, &f) != 0) {
+		close(f.efd);
+		return -EAGAIN;
+	}
+	usleep(10000);
+	for (i = 0; i < n && ret == 0; i++) {
+		uint64_t one = 1, t0 = bench_now_ns(), limit = t0 + 1000000000u;
+
+		__atomic_store_n(&f.seq, i + 1, __ATOMIC_RELEASE);
+		if (write(f.efd, &one, sizeof(one)) != sizeof(one))
+			ret = -EIO;
+		while (ret == 0 && __atomic_load_n(&f.ack, __ATOMIC_ACQUIRE) != i + 1) {
+			if (bench_now_ns() > limit)
+				ret = -ETIMEDOUT;
+			sched_yield();
+		}
+		ns[i] = bench_now_ns() - t0;
+		if (gap_us != 0)
+			usleep(gap_us);
+	}
+	if (ret != 0) {
+		uint64_t one = 1;
+
+		/* let the thread out of its wait */
+		for (; i < n; i++)
+			(void)write(f.efd, &one, sizeof(one));
+	}
+	pthread_join(t, NULL);
+	close(f.efd);
+	return ret;
+}
+
+static int
+bench_floors(int far_cpu)
+{
+	uint64_t *ns = calloc(BENCH_FLOOR_ROUNDS, sizeof(*ns));
+	uint64_t idle;
+	int ret;
+
+	if (ns == NULL)
+		return -ENOMEM;
+	ret = bench_floor_socket(ns, BENCH_FLOOR_ROUNDS);
+	if (ret == 0) {
+		bench_percentiles("floor: unix socket round trip, same CPU,", ns,
+				  BENCH_FLOOR_ROUNDS);
+		ret = bench_floor_wakeup(ns, BENCH_FLOOR_ROUNDS / 4, far_cpu, 1000);
+	}
+	if (ret == 0) {
+		qsort(ns, BENCH_FLOOR_ROUNDS / 4, sizeof(*ns), bench_cmp);
+		idle = ns[BENCH_FLOOR_ROUNDS / 8];
+		ret = bench_floor_wakeup(ns, BENCH_FLOOR_ROUNDS, far_cpu, 0);
+	}
+	if (ret == 0) {
+		qsort(ns, BENCH_FLOOR_ROUNDS, sizeof(*ns), bench_cmp);
+		printf("floor: eventfd wake-up on CPU %d p50: %.1f us 1 ms apart, "
+		       "%.1f us back to back\n", far_cpu, (double)idle / 1e3,
+		       (double)ns[BENCH_FLOOR_ROUNDS / 2] / 1e3);
+	} else {
+		fprintf(stderr, "svnic-bench-ctrl: floors: %s\n", strerror(-ret));
+	}
+	free(ns);
+	return ret;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -228,6 +406,7 @@ main(int argc, char **argv)
 	unsigned int nb_vfs = 2, i;
 	char **guest = NULL;
 	uint16_t port = 0;
+	int far_cpu = -1;
 	int n, ret = 1;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -248,6 +427,13 @@ main(int argc, char **argv)
 				vfs[nb_vfs] = (uint16_t)v;
 				s = *end == ',' ? end + 1 : end;
 			}
+		} else if (strcmp(argv[i], "--far-cpu") == 0 && i + 1 < (unsigned int)argc) {
+			char *end;
+			long v = strtol(argv[++i], &end, 10);
+
+			if (*end != '\0' || end == argv[i] || v < 0 || v >= CPU_SETSIZE)
+				goto usage;
+			far_cpu = (int)v;
 		} else if (strcmp(argv[i], "--guest") == 0 && i + 1 < (unsigned int)argc) {
 			guest = &argv[i + 1];
 			break;
@@ -269,6 +455,8 @@ main(int argc, char **argv)
 	}
 	if (bench_cfg_read(vf_dir) < 0 || bench_reset(port) < 0)
 		goto out;
+	if (far_cpu >= 0 && bench_floors(far_cpu) < 0)
+		goto out;
 	if (guest != NULL && bench_guest(guest) < 0) {
 		fprintf(stderr, "svnic-bench-ctrl: the guest failed\n");
 		goto out;
@@ -277,7 +465,7 @@ main(int argc, char **argv)
 	goto out;
 usage:
 	fprintf(stderr, "usage: svnic-bench-ctrl EAL-ARGS -- --vf-dir DIR [--vfs N[,N...]] "
-		"[--guest CMD...]\n");
+		"[--far-cpu N] [--guest CMD...]\n");
 	ret = 2;
 out:
 	rte_eal_cleanup();
