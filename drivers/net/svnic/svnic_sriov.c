@@ -743,23 +743,23 @@ svnic_sriov_port_guest_gone(void *ctx, uint16_t vf_id)
 			      vf_id, strerror(-ret));
 }
 
-static void svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack,
-				   uint32_t legacy_len);
+static int svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack,
+				  uint32_t legacy_len);
 
 /*
  * The guest rang its mailbox doorbell through us: with the shared TX mailbox
  * its message is in the window already, so it is taken now, not after the
- * device's MBX_MSG event (two wake-ups later). The event still comes and
- * finds nothing new.
+ * device's MBX_MSG event (two wake-ups later). When there was one, the
+ * doorbell has reached us, its only addressee: the port keeps it from the
+ * device. Otherwise (nothing new, a VF driver that does not frame its
+ * messages) it goes on, and the device's event serves it.
  */
-static void
+static bool
 svnic_sriov_port_doorbell(void *ctx, uint16_t vf_id)
 {
 	struct svnic_sriov *s = ctx;
 
-	/* a VF driver that does not frame its messages is served by the event */
-	if (s->shared_tx)
-		svnic_sriov_mbx_shared(s, vf_id, false, 0);
+	return s->shared_tx && svnic_sriov_mbx_shared(s, vf_id, false, 0) > 0;
 }
 
 static const struct svnic_vf_port_ops svnic_sriov_port_ops = {
@@ -979,8 +979,9 @@ svnic_sriov_mbx_msg(struct svnic_sriov *s, uint16_t vf_id)
  * looked, so that the VF's next doorbell raises MBX_MSG again; the VF rings
  * it only after our answer, which goes to the device after the ack.
  * @p legacy_len: the length of the event, for a VF driver older than 1.3.
+ * @return 1 when a message was taken (and answered), 0 or a negative errno.
  */
-static void
+static int
 svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack, uint32_t legacy_len)
 {
 	struct svnic_sriov_vf *d = &s->vfs[vf_id];
@@ -989,17 +990,18 @@ svnic_sriov_mbx_shared(struct svnic_sriov *s, uint16_t vf_id, bool ack, uint32_t
 	if (ack)
 		(void)svnic_hw_reg_write_posted(&s->ad->hw, SVNIC_REG_MBX_DB_ACK, vf_id);
 	if (d->port == NULL)
-		return;
+		return -ENODEV;
 	ret = svnic_vf_port_shtx_read(d->port, legacy_len, s->mbx_buf, sizeof(s->mbx_buf));
 	if (ret == -EMSGSIZE) {
 		/* a length out of range: judged as the malformed message it is */
 		svnic_sriov_mbx_request(s, vf_id, 0);
-		return;
+		return 1;
 	}
 	/* nothing new, the VF still writing (its doorbell comes), or no guest */
 	if (ret <= 0)
-		return;
+		return ret;
 	svnic_sriov_mbx_request(s, vf_id, (uint32_t)ret);
+	return 1;
 }
 
 /* --- control thread hooks -------------------------------------------------- */

@@ -59,6 +59,7 @@ struct svnic_vf_port {
 	uint64_t dma_maps;
 	uint64_t resets;
 	uint64_t posted_writes;
+	uint64_t doorbells_taken;
 };
 
 #define VF_PORT_LOG(p, lvl, fmt, ...) \
@@ -272,18 +273,21 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 		return -ENODEV;
 	if (!is_write)
 		return p->dev_ops->region_read(p->dev, index, offset, buf, count);
+	/*
+	 * The mailbox doorbell: the PF may take a shared-TX message right away,
+	 * and then the doorbell, which only rings the PF, has done its work.
+	 */
+	if (index == VFIO_PCI_BAR0_REGION_INDEX && offset == SVNIC_REG_MBX_TX && count == 4 &&
+	    p->ops->mbx_doorbell != NULL && p->ops->mbx_doorbell(p->ctx, p->vf_id)) {
+		p->doorbells_taken++;
+		return 0;
+	}
 	/* A write the guest posted goes on posted: nobody waits at either end. */
 	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
 		p->posted_writes++;
-		ret = p->dev_ops->region_write_posted(p->dev, index, offset, buf, count);
-	} else {
-		ret = p->dev_ops->region_write(p->dev, index, offset, buf, count);
+		return p->dev_ops->region_write_posted(p->dev, index, offset, buf, count);
 	}
-	/* the mailbox doorbell: the PF may look at the message right away */
-	if (ret == 0 && index == VFIO_PCI_BAR0_REGION_INDEX && offset == SVNIC_REG_MBX_TX &&
-	    count == 4 && p->ops->mbx_doorbell != NULL)
-		p->ops->mbx_doorbell(p->ctx, p->vf_id);
-	return ret;
+	return p->dev_ops->region_write(p->dev, index, offset, buf, count);
 }
 
 static int
@@ -547,6 +551,7 @@ svnic_vf_port_get_stats(const struct svnic_vf_port *p, struct svnic_vf_port_stat
 	st->dma_maps = p->dma_maps;
 	st->resets = p->resets;
 	st->posted_writes = p->posted_writes;
+	st->doorbells_taken = p->doorbells_taken;
 	sriov_cfg_get_stats(p->cfg, &st->cfg);
 }
 

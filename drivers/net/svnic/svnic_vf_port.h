@@ -47,12 +47,14 @@ struct svnic_vf_port_ops {
 	void (*guest_come)(void *ctx, uint16_t vf_id);
 	void (*guest_gone)(void *ctx, uint16_t vf_id);
 	/*
-	 * Optional: the guest wrote MBX_TX, passed on to the device. With a shared
-	 * TX mailbox (spec 1.3) its message is in the window already: the PF may
-	 * take it now (svnic_vf_port_shtx_read) instead of waiting for the
-	 * device's MBX_MSG event, which still comes.
+	 * Optional: the guest wrote MBX_TX. With a shared TX mailbox (spec 1.3)
+	 * its message is in the window already: the PF may take it now
+	 * (svnic_vf_port_shtx_read) instead of waiting for the device's MBX_MSG
+	 * event. Return true when it took a message: the doorbell was for the PF
+	 * and has reached it, so the port does not pass the write on. false: the
+	 * write goes on to the device as any other.
 	 */
-	void (*mbx_doorbell)(void *ctx, uint16_t vf_id);
+	bool (*mbx_doorbell)(void *ctx, uint16_t vf_id);
 };
 
 /*
@@ -106,6 +108,7 @@ struct svnic_vf_port_stats {
 	uint64_t dma_maps;		/* windows forwarded */
 	uint64_t resets;		/* FLR and DEVICE_RESET */
 	uint64_t posted_writes;		/* guest writes passed on posted */
+	uint64_t doorbells_taken;	/* MBX_TX the PF served itself (shared TX) */
 	struct sriov_cfg_stats cfg;
 };
 
