@@ -1896,7 +1896,6 @@ test_mbx_shared_tx(void)
 	const struct svnic_eq_entry *e;
 	size_t len;
 
-	env_up(false);
 	env_pf_port();
 	reg_wr(pf(), SVNIC_REG_MBX_CTRL, 0xffffffffu);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_CTRL), SVNIC_MBX_CTRL_SHARED_TX);
