@@ -245,6 +245,17 @@ vfio_user_msg_recv(int fd, struct vfio_user_msg *m, size_t max_size, int timeout
 	int ret;
 
 	vfio_user_msg_init(m);
+	/*
+	 * A caller that waits for a message (a reply to what it just sent) has
+	 * nothing to read yet, most likely: wait first, saving a system call
+	 * that would only say EAGAIN.
+	 */
+	if (wait_first) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		/* a timeout, an error, a signal: the read below sees to them as before */
+		(void)poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
+	}
 	ret = vfio_user_msg_read(fd, m, (uint8_t *)&m->hdr, sizeof(m->hdr), &deadline,
 			timeout_ms, wait_first, &started);
 	if (ret < 0)
