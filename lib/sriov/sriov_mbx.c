@@ -197,6 +197,9 @@ sriov_mbx_handle_get_resources(struct sriov_mbx_req *r)
 		res->caps |= SVNIC_MBX_CAP_ADMIN_MAC;
 	if (sriov_mbx_session_minor_ok(&vf->guest, SVNIC_MBX_OP_CONFIG_QUEUE))
 		res->caps |= SVNIC_MBX_CAP_QUEUE_CFG;
+	/* the offload bits mean nothing to a driver older than 1.2: not sent */
+	if (sriov_mbx_session_minor_ok(&vf->guest, SVNIC_MBX_OP_SET_VLAN_STRIP))
+		res->caps |= ops->pf_caps & SVNIC_MBX_CAP_OFFLOADS;
 	r->out_len = sizeof(*res);
 	return 0;
 }
@@ -300,6 +303,22 @@ sriov_mbx_handle_set_allmulti(struct sriov_mbx_req *r)
 		return sriov_mbx_refuse(r, -EPERM, "all-multicast not allowed");
 	r->vf->guest.allmulti = e.enable != 0;
 	r->actions |= SRIOV_MBX_ACT_RX_MODE;
+	return 0;
+}
+
+/* Any VF may have its own tags stripped; the device must be able to. */
+static int
+sriov_mbx_handle_set_vlan_strip(struct sriov_mbx_req *r)
+{
+	struct svnic_mbx_enable e;
+
+	memcpy(&e, r->payload, sizeof(e));
+	if (!(r->ops->pf_caps & SVNIC_MBX_CAP_VLAN_STRIP))
+		return sriov_mbx_refuse(r, -EOPNOTSUPP, "the device strips no VLAN tags");
+	if (r->vf->guest.vlan_strip != (e.enable != 0)) {
+		r->vf->guest.vlan_strip = e.enable != 0;
+		r->actions |= SRIOV_MBX_ACT_RX_MODE;
+	}
 	return 0;
 }
 
@@ -506,6 +525,8 @@ sriov_mbx_dispatch(struct sriov_mbx_req *r)
 		return sriov_mbx_handle_queues(r, true);
 	case SVNIC_MBX_OP_DISABLE_QUEUES:
 		return sriov_mbx_handle_queues(r, false);
+	case SVNIC_MBX_OP_SET_VLAN_STRIP:
+		return sriov_mbx_handle_set_vlan_strip(r);
 	default:
 		/* svnic_mbx_validate_request() let an opcode through that we lack */
 		return sriov_mbx_refuse(r, -EOPNOTSUPP, "opcode not handled");

@@ -123,6 +123,7 @@ struct sriov_vf_guest {
 	uint8_t vlan_bitmap[4096 / 8];
 	bool promisc;
 	bool allmulti;
+	bool vlan_strip;		/* SET_VLAN_STRIP (1.2) */
 	uint16_t mtu;
 	uint8_t rss_func;
 	uint64_t rss_hash_types;

@@ -31,7 +31,8 @@ fuzz_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 
 static const struct sriov_mbx_ops fuzz_ops = {
 	.get_stats = fuzz_stats,
-	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_VLAN_OFFLOAD | SVNIC_MBX_CAP_LINK_EVENTS,
+	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_VLAN_OFFLOAD | SVNIC_MBX_CAP_LINK_EVENTS |
+		   SVNIC_MBX_CAP_OFFLOADS,
 	.rss_key_size = 40,
 	.rss_table_size = 128,
 	.rss_hash_types = SVNIC_RSS_HF_ALL,

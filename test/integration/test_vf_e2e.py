@@ -16,7 +16,7 @@ import pytest
 
 from conftest import tool, wait_for
 import vfio_user_raw as vu
-from test_pmd import RETA_SIZE, plugin, reta, set_reta, xstats
+from test_pmd import RETA_SIZE, plugin, reta, run_for, set_reta, xstats
 from vfworld import VfWorld, finish_tool, guest_eal, stop_tool, wait_tool_ready
 
 MAC0 = "02:00:00:00:0a:00"
@@ -229,6 +229,50 @@ def test_copied_mailbox_on_request(tmp_path):
         w.close()
 
 
+def test_guest_offloads_vlan_insert_and_strip(nullworld):
+    """Mailbox 1.2: a guest learns the device's offloads from its PF. VF 0
+    sends one burst with tag 100 inserted by the device (tx_vlan); VF 1,
+    filtering VLAN 100, sees the tag in the data, then, once the PF has turned
+    on the strip it asked for, in vlan_tci and the mbuf flags."""
+    w = nullworld
+    assert w.alloc("queues", "1", "mac", MAC0) == 0
+    assert w.alloc("queues", "1", "mac", MAC1) == 1
+    rx = w.guest(1, args=("--forward-mode=rxonly",))
+    tx = w.guest(0, args=("--forward-mode=rxonly",), start=False)
+    # what the device does, no more: svnic-emu fills and checks no checksums
+    caps = tx.cmd("show port 0 tx_offload capabilities")
+    assert "VLAN_INSERT" in caps and "MULTI_SEGS" in caps, caps
+    assert "CKSUM" not in caps, caps
+    caps = rx.cmd("show port 0 rx_offload capabilities")
+    assert "VLAN_STRIP" in caps and "CKSUM" not in caps, caps
+    tx.cmd("port stop 0")
+    tx.cmd("tx_vlan set 0 100")
+    tx.cmd("port start 0")
+    tx.cmd("set eth-peer 0 %s" % MAC1)
+    rx.cmd("vlan set filter on 0")
+    rx.cmd("rx_vlan add 100 0")
+    rx.cmd("set verbose 1")
+
+    def one_burst():
+        mark = len(rx.output())
+        run_for(tx, 0.2, "start tx_first")
+        wait_for(lambda: rx.output()[mark:].count(" - length=") >= 32, timeout=10,
+                 what="32 frames at VF 1")
+        return rx.output()[mark:]
+
+    dump = one_burst()
+    assert dump.count("type=0x8100 - length=68") == 32, dump
+    rx.cmd("vlan set strip on 0")
+    assert "strip on" in rx.cmd("show port info 0")
+    dump = one_burst()
+    assert dump.count("type=0x0800 - length=64") == 32, dump
+    assert dump.count("VLAN tci=0x64") == 32, dump
+    assert "RTE_MBUF_F_RX_VLAN_STRIPPED" in dump
+    rx.cmd("vlan set strip off 0")
+    dump = one_burst()
+    assert dump.count("type=0x8100 - length=68") == 32, dump
+
+
 def test_a_second_guest_on_the_same_vf_is_refused(nullworld):
     w = nullworld
     assert w.alloc("queues", "1", "mac", MAC0) == 0
@@ -315,7 +359,7 @@ def test_a_vf_port_reports_its_sriov_capabilities(nullworld):
     caps = w.guest_tool(1, "--caps", plugin())
     assert caps["caps_ret"] == "0", caps
     assert (caps["caps_sriov"], caps["caps_is_vf"], caps["caps_vf_id"]) == ("1", "1", "1"), caps
-    assert caps["caps_mbx_version"] == str(0x101), caps      # 1.1
+    assert caps["caps_mbx_version"] == str(0x102), caps      # 1.2
     assert (caps["caps_rss"], caps["caps_vmdq"]) == ("1", "0"), caps
     assert (caps["info_vmdq_pools"], caps["info_reta_size"]) == ("0", str(RETA_SIZE)), caps
     g = w.guest(0, start=False)

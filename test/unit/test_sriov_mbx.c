@@ -38,9 +38,12 @@ fake_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 	return stats_ret;
 }
 
+#define PF_CAPS	(SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_VLAN_STRIP | \
+		 SVNIC_MBX_CAP_TX_CSUM)
+
 static struct sriov_mbx_ops ops = {
 	.get_stats = fake_stats,
-	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS,
+	.pf_caps = PF_CAPS,
 	.rss_key_size = 40,
 	.rss_table_size = 64,
 	.rss_hash_types = SVNIC_RSS_HF_IPV4 | SVNIC_RSS_HF_IPV4_TCP | SVNIC_RSS_HF_IPV6,
@@ -409,6 +412,7 @@ valid_payload(uint16_t op, uint8_t *buf)
 		return sizeof(l);
 	case SVNIC_MBX_OP_SET_PROMISC:
 	case SVNIC_MBX_OP_SET_ALLMULTI:
+	case SVNIC_MBX_OP_SET_VLAN_STRIP:
 		memcpy(buf, &e, sizeof(e));
 		return sizeof(e);
 	case SVNIC_MBX_OP_ADD_VLAN:
@@ -512,7 +516,7 @@ test_get_resources(void)
 	CU_ASSERT_EQUAL(memcmp(r.mac, perm_mac0, 6), 0);
 	CU_ASSERT_EQUAL(r.port_vlan, 0);
 	CU_ASSERT_EQUAL(r.caps, SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS |
-			SVNIC_MBX_CAP_QUEUE_CFG);
+			SVNIC_MBX_CAP_QUEUE_CFG | SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_TX_CSUM);
 	/* trusted */
 	r = resources(1);
 	CU_ASSERT_EQUAL(r.max_mac_filters, SVNIC_MBX_MAC_FILTERS_MAX);
@@ -545,7 +549,54 @@ test_get_resources(void)
 	CU_ASSERT_EQUAL(r.rss_key_size, 0);
 	CU_ASSERT_EQUAL(r.rss_table_size, 0);
 	CU_ASSERT_FALSE(r.caps & SVNIC_MBX_CAP_RSS);
-	ops.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS;
+	ops.pf_caps = PF_CAPS;
+	teardown();
+}
+
+/*
+ * Mailbox 1.2: the device's offloads in GET_RESOURCES (only to a 1.2
+ * session), and SET_VLAN_STRIP, which only a device that strips accepts and
+ * which asks the caller to program the VPort only when it changes something.
+ */
+static void
+test_offloads_and_vlan_strip(void)
+{
+	struct svnic_mbx_hello h = { .major = 1, .minor = 1 };
+	struct svnic_mbx_enable e = { .enable = 1 };
+	struct svnic_mbx_resources r;
+
+	setup(false);
+	/* a 1.1 session: no offload bits, no SET_VLAN_STRIP */
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	r = resources(0);
+	CU_ASSERT_EQUAL(r.caps & SVNIC_MBX_CAP_OFFLOADS, 0);
+	refused(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e), EOPNOTSUPP);
+	CU_ASSERT_FALSE(vf(0)->guest.vlan_strip);
+	/* 1.2: the PF's offloads, and strip on */
+	hello(0);
+	r = resources(0);
+	CU_ASSERT_EQUAL(r.caps & SVNIC_MBX_CAP_OFFLOADS,
+			SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_TX_CSUM);
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e)), 0);
+	CU_ASSERT_TRUE(vf(0)->guest.vlan_strip);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_RX_MODE);
+	/* asked again: nothing to program */
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e)), 0);
+	CU_ASSERT_EQUAL(acts, 0);
+	e.enable = 0;
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e)), 0);
+	CU_ASSERT_FALSE(vf(0)->guest.vlan_strip);
+	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_RX_MODE);
+	/* not a boolean: malformed */
+	e.enable = 2;
+	refused(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e), EINVAL);
+	/* a device that strips nothing */
+	ops.pf_caps = SVNIC_MBX_CAP_RSS;
+	e.enable = 1;
+	refused(0, SVNIC_MBX_OP_SET_VLAN_STRIP, &e, sizeof(e), EOPNOTSUPP);
+	CU_ASSERT_FALSE(vf(0)->guest.vlan_strip);
+	CU_ASSERT_EQUAL(resources(0).caps & SVNIC_MBX_CAP_OFFLOADS, 0);
+	ops.pf_caps = PF_CAPS;
 	teardown();
 }
 
@@ -801,7 +852,7 @@ test_rss(void)
 	ops.pf_caps = 0;
 	r = rss_init(8);
 	refused(0, SVNIC_MBX_OP_CONFIG_RSS, r, rss_len(r), EOPNOTSUPP);
-	ops.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS;
+	ops.pf_caps = PF_CAPS;
 	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 0);
 	teardown();
 }
@@ -1435,6 +1486,7 @@ static CU_TestInfo gate_tests[] = {
 
 static CU_TestInfo opcode_tests[] = {
 	UNIT_TEST(test_get_resources),
+	UNIT_TEST(test_offloads_and_vlan_strip),
 	UNIT_TEST(test_set_mac),
 	UNIT_TEST(test_mac_filters),
 	UNIT_TEST(test_mc_list),

@@ -581,14 +581,18 @@ test_queue_versions(void)
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_CONFIG_QUEUE), 1);
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_ENABLE_QUEUES), 1);
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_DISABLE_QUEUES), 1);
+	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_SET_VLAN_STRIP), 2);
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(0), -EOPNOTSUPP);
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_REQ_MAX + 1), -EOPNOTSUPP);
 	CU_ASSERT_EQUAL(svnic_mbx_op_minor(SVNIC_MBX_OP_LINK_EVENT), -EOPNOTSUPP);
-	CU_ASSERT_EQUAL(SVNIC_MBX_VERSION_MINOR, 1);
-	/* a PF agreeing on 1.1 */
+	CU_ASSERT_EQUAL(SVNIC_MBX_VERSION_MINOR, 2);
+	/* a PF agreeing on 1.1, on 1.2 */
 	n = from_pf(SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 0, &h, sizeof(h));
 	CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, SVNIC_MBX_OP_HELLO), 0);
 	h.minor = 2;
+	n = from_pf(SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 0, &h, sizeof(h));
+	CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, SVNIC_MBX_OP_HELLO), 0);
+	h.minor = 3;
 	n = from_pf(SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 0, &h, sizeof(h));
 	CU_ASSERT_EQUAL(svnic_mbx_validate_from_pf(msg, n, SVNIC_MBX_OP_HELLO),
 			-EPROTONOSUPPORT);

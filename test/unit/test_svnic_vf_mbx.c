@@ -95,7 +95,8 @@ fake_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 
 static const struct sriov_mbx_ops pf_ops = {
 	.get_stats = fake_stats,
-	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS,
+	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_VLAN_STRIP |
+		   SVNIC_MBX_CAP_VLAN_INSERT,
 	.rss_key_size = 40,
 	.rss_table_size = 64,
 	.rss_hash_types = SVNIC_RSS_HF_IPV4 | SVNIC_RSS_HF_IPV4_TCP,
@@ -642,16 +643,16 @@ test_reset_notice_ends_the_wait(void)
 /* --- the protocol ------------------------------------------------------------ */
 
 static void
-test_hello_1_1(void)
+test_hello_1_2(void)
 {
 	struct svnic_mbx_resources r;
 
 	setup(true);
 	up();
-	CU_ASSERT_EQUAL(mbx.version, SVNIC_MBX_VERSION(1, 1));
+	CU_ASSERT_EQUAL(mbx.version, SVNIC_MBX_VERSION(1, 2));
 	CU_ASSERT(mbx.pf_caps & SVNIC_MBX_CAP_RSS);
 	CU_ASSERT(guest()->hello_done);
-	CU_ASSERT_EQUAL(guest()->mbx_version, SVNIC_MBX_VERSION(1, 1));
+	CU_ASSERT_EQUAL(guest()->mbx_version, SVNIC_MBX_VERSION(1, 2));
 	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
 	CU_ASSERT_EQUAL(r.num_queue_pairs, VF_Q);
 	CU_ASSERT_EQUAL(memcmp(r.mac, perm_mac, 6), 0);
@@ -663,8 +664,15 @@ test_hello_1_1(void)
 	CU_ASSERT_FALSE(r.caps & SVNIC_MBX_CAP_ADMIN_MAC);
 	/* the header of each request is the session's */
 	CU_ASSERT_EQUAL(((const struct svnic_mbx_hdr *)dev.slot)->version,
-			SVNIC_MBX_VERSION(1, 1));
+			SVNIC_MBX_VERSION(1, 2));
 	CU_ASSERT_EQUAL(mbx.cnt.requests, 2);
+	/* 1.2: the device's offloads, and the VLAN strip it does for the VF */
+	CU_ASSERT_EQUAL(r.caps & SVNIC_MBX_CAP_OFFLOADS,
+			SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_VLAN_INSERT);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_enable(&mbx, SVNIC_MBX_OP_SET_VLAN_STRIP, true), 0);
+	CU_ASSERT_TRUE(guest()->vlan_strip);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_enable(&mbx, SVNIC_MBX_OP_SET_VLAN_STRIP, false), 0);
+	CU_ASSERT_FALSE(guest()->vlan_strip);
 	teardown();
 }
 
@@ -757,7 +765,7 @@ test_notice_between_request_and_reply(void)
 	CU_ASSERT_EQUAL(dev.notice_op[0], SVNIC_MBX_OP_LINK_EVENT);
 	CU_ASSERT_EQUAL(dev.link.link_up, 1);
 	CU_ASSERT_EQUAL(dev.link.speed_mbps, 25000);
-	CU_ASSERT_EQUAL(mbx.version, SVNIC_MBX_VERSION(1, 1));
+	CU_ASSERT_EQUAL(mbx.version, SVNIC_MBX_VERSION(1, 2));
 	teardown();
 }
 
@@ -986,7 +994,7 @@ static CU_TestInfo negative_tests[] = {
 };
 
 static CU_TestInfo protocol_tests[] = {
-	UNIT_TEST(test_hello_1_1),
+	UNIT_TEST(test_hello_1_2),
 	UNIT_TEST(test_hello_pf_speaks_1_0),
 	UNIT_TEST(test_queues),
 	UNIT_TEST(test_notice_between_request_and_reply),

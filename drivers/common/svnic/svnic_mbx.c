@@ -46,6 +46,7 @@ static const char * const svnic_mbx_names[] = {
 	[SVNIC_MBX_OP_CONFIG_QUEUE] = "CONFIG_QUEUE",
 	[SVNIC_MBX_OP_ENABLE_QUEUES] = "ENABLE_QUEUES",
 	[SVNIC_MBX_OP_DISABLE_QUEUES] = "DISABLE_QUEUES",
+	[SVNIC_MBX_OP_SET_VLAN_STRIP] = "SET_VLAN_STRIP",
 };
 
 static const char * const svnic_mbx_notice_names[] = {
@@ -276,6 +277,8 @@ static const struct svnic_mbx_rule svnic_mbx_req_rules[SVNIC_MBX_OP_REQ_MAX + 1]
 					 svnic_mbx_check_queues },
 	[SVNIC_MBX_OP_DISABLE_QUEUES] = { sizeof(struct svnic_mbx_queues), false,
 					  svnic_mbx_check_queues },
+	[SVNIC_MBX_OP_SET_VLAN_STRIP] = { sizeof(struct svnic_mbx_enable), false,
+					  svnic_mbx_check_enable },
 };
 
 /* PF-to-VF payload checks */
@@ -382,7 +385,9 @@ svnic_mbx_op_minor(uint16_t opcode)
 {
 	if (!svnic_mbx_is_request(opcode))
 		return -EOPNOTSUPP;
-	/* each minor appends its opcodes: 1.1 starts at CONFIG_QUEUE */
+	/* each minor appends its opcodes: 1.1 starts at CONFIG_QUEUE, 1.2 at SET_VLAN_STRIP */
+	if (opcode >= SVNIC_MBX_OP_SET_VLAN_STRIP)
+		return 2;
 	return opcode >= SVNIC_MBX_OP_CONFIG_QUEUE ? 1 : 0;
 }
 

@@ -27,8 +27,11 @@
 #endif
 
 #define SVNIC_MBX_VERSION_MAJOR	1
-/* 1.1: CONFIG_QUEUE, ENABLE_QUEUES, DISABLE_QUEUES and CAP_QUEUE_CFG */
-#define SVNIC_MBX_VERSION_MINOR	1
+/*
+ * 1.1: CONFIG_QUEUE, ENABLE_QUEUES, DISABLE_QUEUES and CAP_QUEUE_CFG;
+ * 1.2: SET_VLAN_STRIP and the offload capabilities (CAP_VLAN_STRIP ...)
+ */
+#define SVNIC_MBX_VERSION_MINOR	2
 #define SVNIC_MBX_VERSION(maj, min)	((uint16_t)(((maj) << 8) | (min)))
 #define SVNIC_MBX_VERSION_GET_MAJOR(v)	((uint16_t)((v) >> 8))
 #define SVNIC_MBX_VERSION_GET_MINOR(v)	((uint16_t)((v) & 0xff))
@@ -56,7 +59,9 @@ enum svnic_mbx_opcode {
 	SVNIC_MBX_OP_CONFIG_QUEUE	= 0x0f,
 	SVNIC_MBX_OP_ENABLE_QUEUES	= 0x10,
 	SVNIC_MBX_OP_DISABLE_QUEUES	= 0x11,
-	SVNIC_MBX_OP_REQ_MAX		= SVNIC_MBX_OP_DISABLE_QUEUES,
+	/* since 1.2 */
+	SVNIC_MBX_OP_SET_VLAN_STRIP	= 0x12,	/* the device strips the VF's RX VLAN tags */
+	SVNIC_MBX_OP_REQ_MAX		= SVNIC_MBX_OP_SET_VLAN_STRIP,
 	/* PF to VF notices */
 	SVNIC_MBX_OP_LINK_EVENT		= 0x81,
 	SVNIC_MBX_OP_RESET_NOTICE	= 0x82,
@@ -97,6 +102,19 @@ static_assert(sizeof(struct svnic_mbx_hdr) == 16, "mailbox header is 16 bytes");
 #define SVNIC_MBX_CAP_LINK_EVENTS	(1u << 5)
 /* resources (1.1): the VF sets up its queues with CONFIG_QUEUE and ENABLE_QUEUES */
 #define SVNIC_MBX_CAP_QUEUE_CFG		(1u << 6)
+/*
+ * resources (1.2): what the device does for the VF's queues. TX offloads are
+ * asked per packet in the TX descriptor, VLAN strip with SET_VLAN_STRIP; RX
+ * checksum results are in every RX descriptor.
+ */
+#define SVNIC_MBX_CAP_VLAN_STRIP	(1u << 7)
+#define SVNIC_MBX_CAP_VLAN_INSERT	(1u << 8)
+#define SVNIC_MBX_CAP_RX_CSUM		(1u << 9)	/* IPv4/TCP/UDP checksums checked */
+#define SVNIC_MBX_CAP_TX_CSUM		(1u << 10)	/* IPv4/TCP/UDP checksums filled */
+#define SVNIC_MBX_CAP_TX_MULTI_SEG	(1u << 11)	/* a packet over several descriptors */
+#define SVNIC_MBX_CAP_OFFLOADS		(SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_VLAN_INSERT | \
+					 SVNIC_MBX_CAP_RX_CSUM | SVNIC_MBX_CAP_TX_CSUM | \
+					 SVNIC_MBX_CAP_TX_MULTI_SEG)
 
 /* HELLO: the VF offers the highest version it speaks; the reply carries the
  * version both will use (same major, lower minor) and the PF's capabilities. */
@@ -140,7 +158,7 @@ struct svnic_mbx_mc_list {
 };
 static_assert(sizeof(struct svnic_mbx_mc_list) == 4, "");
 
-/* SET_PROMISC, SET_ALLMULTI */
+/* SET_PROMISC, SET_ALLMULTI, SET_VLAN_STRIP (1.2) */
 struct svnic_mbx_enable {
 	uint8_t enable;		/* 0 or 1 */
 	uint8_t rsvd[3];

@@ -384,31 +384,16 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	info->max_vfs = ad->caps.total_vfs;
 	/* Only what the device says it does (IDENTIFY.offloads), all port-wide. */
 	info->rx_offload_capa = 0;
-	if (id->offloads & SVNIC_CAP_VLAN_STRIP)
-		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	info->tx_offload_capa = 0;
+	svnic_dev_infos_offloads(info, id->offloads);
 	if (id->max_vlan_filters != 0)
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_FILTER;
-	if (id->offloads & SVNIC_CAP_RX_SCATTER)
-		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
-	if (id->offloads & SVNIC_CAP_RX_CSUM)
-		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
-					 RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
-					 RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
 	if (id->offloads & SVNIC_CAP_RSS) {
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_RSS_HASH;
 		info->hash_key_size = (uint8_t)id->rss_key_size;
 		info->reta_size = id->rss_table_size;
 		info->flow_type_rss_offloads = svnic_rss_hf_from_dev(id->rss_hash_types);
 	}
-	info->tx_offload_capa = 0;
-	if (id->offloads & SVNIC_CAP_VLAN_INSERT)
-		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
-	if (id->offloads & SVNIC_CAP_TX_MULTI_SEG)
-		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
-	if (id->offloads & SVNIC_CAP_TX_CSUM)
-		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
-					 RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
-					 RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
 	svnic_dev_infos_rings(info, &ad->ring_lim);
 	info->dev_capa = 0;
 	return 0;

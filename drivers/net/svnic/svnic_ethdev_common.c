@@ -4,6 +4,11 @@
 
 #include "svnic_ethdev_common.h"
 #include "svnic_logs.h"
+/*
+ * SVNIC_CAP_*: the wire header, named by its path, since the VF's build also
+ * sees the PF's admin queue header (drivers/net/svnic) under the same name.
+ */
+#include "../../common/svnic/svnic_adminq.h"
 #include "svnic_mbx.h"
 #include "svnic_rss.h"
 
@@ -192,6 +197,49 @@ svnic_link_update_hw(struct rte_eth_dev *dev, struct svnic_hw *hw)
 	}
 	link.link_autoneg = RTE_ETH_LINK_FIXED;
 	return rte_eth_linkstatus_set(dev, &link);
+}
+
+void
+svnic_dev_infos_offloads(struct rte_eth_dev_info *info, uint64_t dev_offloads)
+{
+	if (dev_offloads & SVNIC_CAP_VLAN_STRIP)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_VLAN_STRIP;
+	if (dev_offloads & SVNIC_CAP_RX_SCATTER)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_SCATTER;
+	if (dev_offloads & SVNIC_CAP_RX_CSUM)
+		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
+					 RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
+					 RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	if (dev_offloads & SVNIC_CAP_VLAN_INSERT)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
+	if (dev_offloads & SVNIC_CAP_TX_MULTI_SEG)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_MULTI_SEGS;
+	if (dev_offloads & SVNIC_CAP_TX_CSUM)
+		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_IPV4_CKSUM |
+					 RTE_ETH_TX_OFFLOAD_UDP_CKSUM |
+					 RTE_ETH_TX_OFFLOAD_TCP_CKSUM;
+}
+
+uint64_t
+svnic_dev_offloads_from_mbx(uint32_t mbx_caps)
+{
+	static const struct {
+		uint32_t mbx;
+		uint64_t dev;
+	} map[] = {
+		{ SVNIC_MBX_CAP_VLAN_STRIP, SVNIC_CAP_VLAN_STRIP },
+		{ SVNIC_MBX_CAP_VLAN_INSERT, SVNIC_CAP_VLAN_INSERT },
+		{ SVNIC_MBX_CAP_RX_CSUM, SVNIC_CAP_RX_CSUM },
+		{ SVNIC_MBX_CAP_TX_CSUM, SVNIC_CAP_TX_CSUM },
+		{ SVNIC_MBX_CAP_TX_MULTI_SEG, SVNIC_CAP_TX_MULTI_SEG },
+	};
+	uint64_t dev = 0;
+	unsigned int i;
+
+	for (i = 0; i < RTE_DIM(map); i++)
+		if (mbx_caps & map[i].mbx)
+			dev |= map[i].dev;
+	return dev;
 }
 
 void

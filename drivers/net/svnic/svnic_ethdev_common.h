@@ -35,6 +35,16 @@ int svnic_reta_fill(struct rte_eth_rss_reta_entry64 *conf, uint16_t reta_size,
 /** The port's link from the function's LINK_STATUS and LINK_SPEED. */
 int svnic_link_update_hw(struct rte_eth_dev *dev, struct svnic_hw *hw);
 
+/**
+ * The offloads of dev_infos_get for what the device does for the function's
+ * queues, @p dev_offloads in SVNIC_CAP_* (IDENTIFY's, or a VF's from its PF):
+ * VLAN strip and insert, RX and TX checksums, scattered RX, multi-segment TX.
+ */
+void svnic_dev_infos_offloads(struct rte_eth_dev_info *info, uint64_t dev_offloads);
+
+/** SVNIC_CAP_* of the device for a VF, from the mailbox's SVNIC_MBX_CAP_* (1.2). */
+uint64_t svnic_dev_offloads_from_mbx(uint32_t mbx_caps);
+
 /** Descriptor limits and the defaults of dev_infos_get for rings of @p lim. */
 void svnic_dev_infos_rings(struct rte_eth_dev_info *info, const struct svnic_ring_limits *lim);
 

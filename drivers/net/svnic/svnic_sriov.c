@@ -187,7 +187,8 @@ svnic_sriov_vport_build(struct svnic_sriov *s, const struct sriov_vf *vf,
 	}
 	v->flags = (p->spoofchk ? SVNIC_AQ_VPORT_F_SPOOFCHK : 0) |
 		   (p->trust ? SVNIC_AQ_VPORT_F_TRUST : 0) |
-		   (p->mac_set ? SVNIC_AQ_VPORT_F_MAC_LOCKED : 0);
+		   (p->mac_set ? SVNIC_AQ_VPORT_F_MAC_LOCKED : 0) |
+		   (g->vlan_strip ? SVNIC_AQ_VPORT_F_VLAN_STRIP : 0);
 	v->link_state = svnic_sriov_link_to_dev(p->link_state);
 	v->rx_mode = SVNIC_AQ_RXM_BROADCAST | (g->promisc ? SVNIC_AQ_RXM_UNICAST_PROMISC : 0) |
 		     (g->allmulti ? SVNIC_AQ_RXM_ALLMULTI : 0);
@@ -1639,6 +1640,17 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 	}
 	if (ad->id.offloads & (SVNIC_CAP_VLAN_STRIP | SVNIC_CAP_VLAN_INSERT))
 		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_VLAN_OFFLOAD;
+	/* what the device does for any function's queues, told to 1.2 VF drivers */
+	if (ad->id.offloads & SVNIC_CAP_VLAN_STRIP)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_VLAN_STRIP;
+	if (ad->id.offloads & SVNIC_CAP_VLAN_INSERT)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_VLAN_INSERT;
+	if (ad->id.offloads & SVNIC_CAP_RX_CSUM)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_RX_CSUM;
+	if (ad->id.offloads & SVNIC_CAP_TX_CSUM)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_TX_CSUM;
+	if (ad->id.offloads & SVNIC_CAP_TX_MULTI_SEG)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_TX_MULTI_SEG;
 	s->mbx_ops.min_mtu = ad->id.min_mtu;
 	s->mbx_ops.max_mtu = ad->id.max_mtu;
 	ret = svnic_sriov_desc_init(s);

@@ -705,6 +705,19 @@ svnic_vf_rss_hash_conf_get(struct rte_eth_dev *dev, struct rte_eth_rss_conf *rc)
 
 /* --- ethdev ops ---------------------------------------------------------------- */
 
+/* RX VLAN strip as @p rx_offloads says, when the PF offers it (mailbox 1.2). */
+static int
+svnic_vf_vlan_strip(struct svnic_vf_adapter *ad, uint64_t rx_offloads)
+{
+	bool on = (rx_offloads & RTE_ETH_RX_OFFLOAD_VLAN_STRIP) != 0;
+
+	/* ethdev refuses the offload unless dev_infos_get offered it */
+	if (!(ad->res.caps & SVNIC_MBX_CAP_VLAN_STRIP))
+		return 0;
+	return SVNIC_VF_MBX(ad, on ? "SET_VLAN_STRIP on" : "SET_VLAN_STRIP off",
+			    svnic_vf_mbx_enable(&ad->mbx, SVNIC_MBX_OP_SET_VLAN_STRIP, on));
+}
+
 static int
 svnic_vf_dev_configure(struct rte_eth_dev *dev)
 {
@@ -729,7 +742,19 @@ svnic_vf_dev_configure(struct rte_eth_dev *dev)
 	ret = SVNIC_VF_MBX(ad, "SET_MTU", svnic_vf_mbx_mtu(&ad->mbx, dev->data->mtu));
 	if (ret < 0)
 		return ret;
+	ret = svnic_vf_vlan_strip(ad, conf->rxmode.offloads);
+	if (ret < 0)
+		return ret;
 	return svnic_rss_configure(dev, ad->hw.name, &ad->rss, rss);
+}
+
+static int
+svnic_vf_vlan_offload_set(struct rte_eth_dev *dev, int mask)
+{
+	/* VLAN_FILTER_MASK: filters go to the PF as they are added */
+	if (!(mask & RTE_ETH_VLAN_STRIP_MASK))
+		return 0;
+	return svnic_vf_vlan_strip(svnic_vf_adapter(dev), dev->data->dev_conf.rxmode.offloads);
 }
 
 static int
@@ -758,6 +783,8 @@ svnic_vf_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 		info->flow_type_rss_offloads = svnic_rss_hf_from_dev(r->rss_hash_types);
 	}
 	info->tx_offload_capa = 0;
+	/* what the device does for the VF's queues, as the PF said (mailbox 1.2) */
+	svnic_dev_infos_offloads(info, svnic_dev_offloads_from_mbx(r->caps));
 	svnic_dev_infos_rings(info, &ad->ring_lim);
 	info->dev_capa = 0;
 	return 0;
@@ -1144,6 +1171,7 @@ static const struct eth_dev_ops svnic_vf_eth_dev_ops = {
 	.set_mc_addr_list = svnic_vf_set_mc_addr_list,
 	.mtu_set = svnic_vf_mtu_set,
 	.vlan_filter_set = svnic_vf_vlan_filter_set,
+	.vlan_offload_set = svnic_vf_vlan_offload_set,
 	.reta_update = svnic_vf_reta_update,
 	.reta_query = svnic_vf_reta_query,
 	.rss_hash_update = svnic_vf_rss_hash_update,

@@ -418,7 +418,8 @@ svnic_vf_mbx_enable(struct svnic_vf_mbx *m, uint16_t opcode, bool on)
 {
 	struct svnic_mbx_enable e = { .enable = on ? 1 : 0 };
 
-	if (opcode != SVNIC_MBX_OP_SET_PROMISC && opcode != SVNIC_MBX_OP_SET_ALLMULTI)
+	if (opcode != SVNIC_MBX_OP_SET_PROMISC && opcode != SVNIC_MBX_OP_SET_ALLMULTI &&
+	    opcode != SVNIC_MBX_OP_SET_VLAN_STRIP)
 		return -EINVAL;
 	return svnic_vf_mbx_request(m, opcode, &e, sizeof(e), NULL, 0);
 }

@@ -176,7 +176,7 @@ int svnic_vf_mbx_mac(struct svnic_vf_mbx *m, uint16_t opcode, const uint8_t mac[
 /** SET_MULTICAST_LIST: @p count (<= SVNIC_MBX_MC_ADDRS_MAX) addresses of 6 bytes. */
 int svnic_vf_mbx_mc_list(struct svnic_vf_mbx *m, const uint8_t (*addrs)[6], uint16_t count);
 
-/** SET_PROMISC or SET_ALLMULTI (@p opcode). */
+/** SET_PROMISC, SET_ALLMULTI or (1.2) SET_VLAN_STRIP (@p opcode). */
 int svnic_vf_mbx_enable(struct svnic_vf_mbx *m, uint16_t opcode, bool on);
 
 /** ADD_VLAN or DEL_VLAN (@p opcode). */
