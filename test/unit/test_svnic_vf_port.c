@@ -57,6 +57,8 @@ struct fake {
 	unsigned int cfg_reads, resets, comes, gones;
 	unsigned int doorbells;		/* mbx_doorbell calls */
 	int shtx_ret;			/* what the last one's svnic_vf_port_shtx_read said */
+	bool drop_in_doorbell, close_in_doorbell;
+	bool port_closed;		/* by the doorbell: port_main lets go of it */
 	uint8_t shtx_msg[SVNIC_MBX_MSG_MAX];
 };
 
@@ -279,7 +281,12 @@ fake_guest_gone(void *ctx, uint16_t vf_id)
 
 static struct svnic_vf_port *port;
 
-/* The PF takes the shared-TX message at the doorbell, as net_svnic does. */
+/*
+ * The PF takes the shared-TX message at the doorbell, as net_svnic does; or,
+ * asked to, lets the request end the guest's connection or the port itself,
+ * as a request whose consequences free the VF would (both from within the
+ * port's own handling).
+ */
 static bool
 fake_doorbell(void *ctx, uint16_t vf_id)
 {
@@ -287,6 +294,12 @@ fake_doorbell(void *ctx, uint16_t vf_id)
 	CU_ASSERT_EQUAL(vf_id, VF_ID);
 	fk.doorbells++;
 	fk.shtx_ret = svnic_vf_port_shtx_read(port, 0, fk.shtx_msg, sizeof(fk.shtx_msg));
+	if (fk.drop_in_doorbell)
+		svnic_vf_port_drop_guest(port);
+	if (fk.close_in_doorbell) {
+		svnic_vf_port_close(port);
+		fk.port_closed = true;
+	}
 	return fk.shtx_ret > 0;
 }
 
@@ -321,6 +334,11 @@ port_main(void *arg)
 		poll(pfd, n, 5);
 		pthread_mutex_lock(&port_lock);
 		svnic_vf_port_handle(port);
+		if (fk.port_closed) {
+			port = NULL;
+			pthread_mutex_unlock(&port_lock);
+			break;
+		}
 		pthread_mutex_unlock(&port_lock);
 	}
 	return NULL;
@@ -723,6 +741,69 @@ test_mbx_doorbell_and_shared_window(void)
 	pthread_mutex_lock(&port_lock);
 	CU_ASSERT_EQUAL(svnic_vf_port_shtx_read(port, 0, msg, sizeof(msg)), -ENODEV);
 	pthread_mutex_unlock(&port_lock);
+	fx_stop();
+}
+
+/* Frame a request in the guest's own mapping of BAR0 and ring MBX_TX. */
+static int
+guest_ring(struct vfio_user_client *c, uint32_t *seq)
+{
+	struct vfio_user_client_region r;
+	uint8_t msg[SVNIC_MBX_MSG_MAX], *map;
+	uint32_t len;
+	size_t n;
+
+	CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_info(c, VFIO_PCI_BAR0_REGION_INDEX, &r),
+			      0);
+	map = mmap(NULL, SVNIC_VF_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
+	CU_ASSERT_FATAL(map != MAP_FAILED);
+	n = svnic_mbx_build(msg, sizeof(msg), SVNIC_MBX_OP_GET_STATS, 0, 9, 0, NULL, 0);
+	svnic_mbx_shtx_write(map + SVNIC_REG_NOTIFY_PAGE, map + SVNIC_VF_MBX_TX_WIN, msg,
+			     (uint16_t)n, seq);
+	munmap(map, SVNIC_VF_BAR0_SIZE);
+	close(r.fd);
+	len = (uint32_t)n;
+	return vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX, SVNIC_REG_MBX_TX,
+					     &len, 4);
+}
+
+/*
+ * A guest's request may end in its VF's guest being dropped or its port being
+ * closed (the PF frees the VF from an application's callback of that very
+ * request). Both happen from within the port's handling of the guest's
+ * message: they wait until it returns, and then leave nothing behind (the
+ * fixture checks the socket file and every descriptor).
+ */
+static void
+test_request_ends_its_own_guest_or_port(void)
+{
+	struct vfio_user_client *c;
+	uint32_t seq = 0, v;
+
+	fx_start();
+	c = guest_open();
+	pthread_mutex_lock(&port_lock);
+	fk.drop_in_doorbell = true;
+	pthread_mutex_unlock(&port_lock);
+	/* the write is answered: the drop comes after the handling */
+	CU_ASSERT_EQUAL(guest_ring(c, &seq), 0);
+	CU_ASSERT(wait_gones(1));
+	CU_ASSERT_EQUAL(fk_now().shtx_ret, 16);
+	CU_ASSERT_NOT_EQUAL(vfio_user_client_region_read(c, VFIO_PCI_BAR0_REGION_INDEX,
+							 SVNIC_REG_MBX_TX, &v, 4), 0);
+	vfio_user_client_close(c);
+	/* the port serves the next guest; this one's request closes the port */
+	c = guest_open();
+	pthread_mutex_lock(&port_lock);
+	fk.drop_in_doorbell = false;
+	fk.close_in_doorbell = true;
+	pthread_mutex_unlock(&port_lock);
+	seq = 0;
+	CU_ASSERT_EQUAL(guest_ring(c, &seq), 0);
+	CU_ASSERT(wait_gones(2));
+	CU_ASSERT(fk_now().port_closed);
+	CU_ASSERT_EQUAL(access(path, F_OK), -1);
+	vfio_user_client_close(c);
 	fx_stop();
 }
 
@@ -1234,6 +1315,7 @@ static CU_TestInfo tests_cfg[] = {
 static CU_TestInfo tests_forward[] = {
 	UNIT_TEST(test_bar0_is_the_devices_memory),
 	UNIT_TEST(test_mbx_doorbell_and_shared_window),
+	UNIT_TEST(test_request_ends_its_own_guest_or_port),
 	UNIT_TEST(test_dma_forwarded_with_fd),
 	UNIT_TEST(test_set_irqs_forwarded),
 	UNIT_TEST(test_device_reset),

@@ -54,6 +54,13 @@ struct svnic_vf_port {
 	 */
 	uint8_t *bar0_map;
 	uint32_t shtx_last;	/* sequence of the shared-TX message taken last */
+	/*
+	 * svnic_vf_port_handle() is running (a callback of ours may be asked to
+	 * drop the guest or close the port: done when the handling returns).
+	 */
+	bool handling;
+	bool drop_pending;
+	bool close_pending;
 
 	uint64_t guests;
 	uint64_t dma_maps;
@@ -484,6 +491,11 @@ svnic_vf_port_close(struct svnic_vf_port *p)
 {
 	if (p == NULL)
 		return;
+	if (p->handling) {
+		/* from a callback of this port's own handling: when it returns */
+		p->close_pending = true;
+		return;
+	}
 	svnic_vf_port_drop_guest(p);
 	vfio_user_server_destroy(p->srv);
 	sriov_cfg_destroy(p->cfg);
@@ -505,8 +517,19 @@ svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd *pfd, unsigne
 int
 svnic_vf_port_handle(struct svnic_vf_port *p)
 {
-	int ret = vfio_user_server_handle(p->srv);
+	int ret;
 
+	p->handling = true;
+	ret = vfio_user_server_handle(p->srv);
+	p->handling = false;
+	if (p->close_pending) {
+		svnic_vf_port_close(p);
+		return -ENODEV;
+	}
+	if (p->drop_pending) {
+		p->drop_pending = false;
+		svnic_vf_port_drop_guest(p);
+	}
 	/*
 	 * A guest dropped before it finished VERSION gets no disconnect()
 	 * from the server, yet the device was already opened for it.
@@ -525,6 +548,11 @@ svnic_vf_port_has_timers(const struct svnic_vf_port *p)
 void
 svnic_vf_port_drop_guest(struct svnic_vf_port *p)
 {
+	if (p->handling) {
+		/* the server is in the middle of this guest's message */
+		p->drop_pending = true;
+		return;
+	}
 	vfio_user_server_disconnect(p->srv);
 	if (p->dev != NULL)
 		svnic_vf_port_guest_leave(p);

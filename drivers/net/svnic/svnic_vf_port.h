@@ -50,9 +50,11 @@ struct svnic_vf_port_ops {
 	 * Optional: the guest wrote MBX_TX. With a shared TX mailbox (spec 1.3)
 	 * its message is in the window already: the PF may take it now
 	 * (svnic_vf_port_shtx_read) instead of waiting for the device's MBX_MSG
-	 * event. Return true when it took a message: the doorbell was for the PF
-	 * and has reached it, so the port does not pass the write on. false: the
-	 * write goes on to the device as any other.
+	 * event. Return true when it took one: the doorbell was for the PF and
+	 * has reached it, so the port does not pass the write on.
+	 * false: the write goes on to the device as any other. Called from
+	 * within the port's handling; a port closed meanwhile goes when that
+	 * returns (svnic_vf_port_close).
 	 */
 	bool (*mbx_doorbell)(void *ctx, uint16_t vf_id);
 };
@@ -120,7 +122,12 @@ struct svnic_vf_port;
  */
 int svnic_vf_port_open(const struct svnic_vf_port_cfg *cfg, struct svnic_vf_port **out);
 
-/** Drop the guest (if any), stop listening, remove the socket file. NULL is ignored. */
+/**
+ * Drop the guest (if any), stop listening, remove the socket file. NULL is
+ * ignored. From a callback of the port's own svnic_vf_port_handle() (a
+ * guest's request that ends in its VF being freed), the port goes when that
+ * handling returns, which then says -ENODEV; the caller forgets it now.
+ */
 void svnic_vf_port_close(struct svnic_vf_port *p);
 
 /**
@@ -143,7 +150,10 @@ int svnic_vf_port_handle(struct svnic_vf_port *p);
  */
 bool svnic_vf_port_has_timers(const struct svnic_vf_port *p);
 
-/** Disconnect the guest as if it had gone (operator reset of a quarantined VF, free). */
+/**
+ * Disconnect the guest as if it had gone (operator reset of a quarantined VF,
+ * free). From a callback of the port's own handling: when that returns.
+ */
 void svnic_vf_port_drop_guest(struct svnic_vf_port *p);
 
 bool svnic_vf_port_guest_connected(const struct svnic_vf_port *p);
