@@ -586,13 +586,17 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 			if (dev->num_vfs == 0)
 				dev->mbx_shared_tx = (val & SVNIC_MBX_CTRL_SHARED_TX) != 0;
 			return;
-		case SVNIC_REG_MBX_DB_ACK: {
+		case SVNIC_REG_MBX_DB_ACK:
+		case SVNIC_REG_MBX_RX_NOTIFY: {
 			struct emu_func *vf = emu_dev_vf(dev, (uint16_t)val);
 
 			if (val > UINT16_MAX || vf == NULL)
 				return;
 			emu_func_lock_wr(vf);
-			vf->mbx.db_pending = false;
+			if (off == SVNIC_REG_MBX_DB_ACK)
+				vf->mbx.db_pending = false;
+			else	/* the PF put a message in the VF's window itself */
+				emu_func_raise(vf, SVNIC_INT_MBX_RX);
 			emu_func_unlock(vf);
 			return;
 		}
@@ -638,6 +642,9 @@ emu_reg_write(struct emu_func *f, uint32_t off, uint32_t val)
 			 */
 			if ((val & SVNIC_MBX_ACK_SEQ_CHECK) &&
 			    !(val & SVNIC_MBX_ACK_RX_SEQ) != !f->mbx.rx_seq)
+				return;
+			/* a shared-RX message's, for the PF: none of the device's */
+			if (val & SVNIC_MBX_ACK_SHARED)
 				return;
 			if ((val & SVNIC_MBX_ACK) && f->mbx.rx_valid) {
 				f->mbx.rx_valid = false;

@@ -160,6 +160,11 @@ sriov_mbx_handle_hello(struct sriov_mbx_req *r)
 	r->out.hello.minor = minor;
 	r->out.hello.caps = r->ops->pf_caps &
 		(SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_VLAN_OFFLOAD | SVNIC_MBX_CAP_LINK_EVENTS);
+	/* the shared RX mailbox when both ends can (1.2): this reply already goes there */
+	g->shared_rx = minor >= 2 && (h.caps & SVNIC_MBX_CAP_SHARED_RX) &&
+		       (r->ops->pf_caps & SVNIC_MBX_CAP_SHARED_RX);
+	if (g->shared_rx)
+		r->out.hello.caps |= SVNIC_MBX_CAP_SHARED_RX;
 	r->out_len = sizeof(r->out.hello);
 	return 0;
 }

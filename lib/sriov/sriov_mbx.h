@@ -44,7 +44,10 @@ struct sriov_mbx_ops {
 	 * @return 0 or a negative errno, sent to the VF as its positive value.
 	 */
 	int (*get_stats)(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st);
-	/* SVNIC_MBX_CAP_RSS, _VLAN_OFFLOAD, _LINK_EVENTS; 1.2: SVNIC_MBX_CAP_OFFLOADS */
+	/*
+	 * SVNIC_MBX_CAP_RSS, _VLAN_OFFLOAD, _LINK_EVENTS; 1.2: SVNIC_MBX_CAP_OFFLOADS,
+	 * _SHARED_RX (the PF can put messages in a VF's RX window itself)
+	 */
 	uint32_t pf_caps;
 	uint16_t rss_key_size;		/* bytes, <= SVNIC_RSS_KEY_MAX; 0: no RSS */
 	uint16_t rss_table_size;	/* 0 or a power of two <= SVNIC_RSS_TABLE_MAX */

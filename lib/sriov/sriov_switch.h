@@ -124,6 +124,7 @@ struct sriov_vf_guest {
 	bool promisc;
 	bool allmulti;
 	bool vlan_strip;		/* SET_VLAN_STRIP (1.2) */
+	bool shared_rx;			/* HELLO agreed on CAP_SHARED_RX (1.2) */
 	uint16_t mtu;
 	uint8_t rss_func;
 	uint64_t rss_hash_types;

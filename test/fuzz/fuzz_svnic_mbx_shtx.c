@@ -1,10 +1,11 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * The PF's reader of the shared TX mailbox (device spec 1.3): a VF's notify
- * page words, its TX window and the PF's own state from the input, read as
- * net_svnic does, then judged as a request. Whatever the reader hands over
- * must be what the window holds, within the caller's buffer, and a message
- * it refuses or has not seen must leave the PF's sequence alone.
+ * The readers of the shared mailbox (device spec 1.3), each of memory the
+ * other side writes: the PF's of a VF's TX window (notify page words, window
+ * and the PF's own state from the input, then judged as a request), and the
+ * VF's of the RX window the PF writes (then decoded as the VF driver does).
+ * Whatever a reader hands over must be what the window holds, within the
+ * caller's buffer; a message it has not seen leaves its sequence alone.
  */
 #include <errno.h>
 #include <stdlib.h>
@@ -64,6 +65,24 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	} else {
 		__builtin_trap();
 	}
+	/* the same bytes as the PF's RX window and words, read by the VF */
+	memset(notify, 0, sizeof(notify));
+	memcpy(notify + (SVNIC_NOTIFY_SHRX_SEQ - SVNIC_REG_NOTIFY_PAGE), &h.seq, 4);
+	memcpy(notify + (SVNIC_NOTIFY_SHRX_LEN - SVNIC_REG_NOTIFY_PAGE), &h.len, 4);
+	last = h.last;
+	ret = svnic_mbx_shrx_read(notify, win, &last, out, cap);
+	if (ret > 0) {
+		if ((size_t)ret > cap || ret > (int)SVNIC_MBX_MSG_MAX ||
+		    ret < (int)sizeof(struct svnic_mbx_hdr) || memcmp(out, win, (size_t)ret) != 0)
+			__builtin_trap();
+		(void)svnic_mbx_validate_from_pf(out, (size_t)ret, (uint16_t)h.legacy_len);
+	}
+	if (ret == 0 && last != h.last)
+		__builtin_trap();
+	if (ret != 0 && (last != h.seq ||
+			 memcmp(notify + (SVNIC_NOTIFY_SHRX_ACK - SVNIC_REG_NOTIFY_PAGE), &h.seq,
+				4) != 0))
+		__builtin_trap();
 out:
 	free(win);
 	free(out);

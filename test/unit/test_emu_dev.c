@@ -1950,6 +1950,19 @@ test_mbx_shared_tx(void)
 	len = mbx_msg(msg, SVNIC_MBX_OP_HELLO, SVNIC_MBX_F_REPLY, 7, 0);
 	CU_ASSERT_EQUAL(mbx_send(1, msg, len), 0);
 	CU_ASSERT(reg_rd(vf(1), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
+	/* an acknowledgement of a shared-RX message is not the device's: ignored */
+	reg_wr(vf(1), SVNIC_REG_MBX_RX_ACK, SVNIC_MBX_ACK | SVNIC_MBX_ACK_SHARED);
+	CU_ASSERT(reg_rd(vf(1), SVNIC_REG_MBX_STATUS) & SVNIC_MBX_ST_RX_VALID);
+	CU_ASSERT_EQUAL(ev_count(SVNIC_EQ_EV_MBX_RX_DONE, 1), 0);
+	/* MBX_RX_NOTIFY raises the VF's MBX_RX for a message the PF wrote itself */
+	reg_wr(vf(0), SVNIC_REG_INT_CAUSE, 0xffffffffu);
+	reg_wr(pf(), SVNIC_REG_MBX_RX_NOTIFY, 0);
+	CU_ASSERT_EQUAL(reg_rd(vf(0), SVNIC_REG_INT_CAUSE) & SVNIC_INT_MBX_RX, SVNIC_INT_MBX_RX);
+	CU_ASSERT_EQUAL(reg_rd(vf(1), SVNIC_REG_INT_CAUSE) & SVNIC_INT_MBX_RX, SVNIC_INT_MBX_RX);
+	reg_wr(vf(1), SVNIC_REG_INT_CAUSE, 0xffffffffu);
+	reg_wr(pf(), SVNIC_REG_MBX_RX_NOTIFY, 0x10001);
+	CU_ASSERT_EQUAL(reg_rd(vf(1), SVNIC_REG_INT_CAUSE) & SVNIC_INT_MBX_RX, 0);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_RX_NOTIFY), 0);
 	/* a PF reset goes back to the copied mailbox, and says so to the VFs */
 	reg_wr(pf(), SVNIC_REG_DEV_CTRL, SVNIC_CTRL_RESET);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_MBX_CTRL), 0);

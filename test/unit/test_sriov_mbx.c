@@ -480,6 +480,28 @@ test_hello_version(void)
 			SVNIC_MBX_VERSION(SVNIC_MBX_VERSION_MAJOR, SVNIC_MBX_VERSION_MINOR));
 	CU_ASSERT_EQUAL(rhdr()->version, vf(0)->guest.mbx_version);
 	CU_ASSERT_EQUAL(acts, SRIOV_MBX_ACT_GUEST_UP);
+	/* the shared RX mailbox only when the VF offers it and the PF can */
+	CU_ASSERT_FALSE(vf(0)->guest.shared_rx);
+	h.minor = SVNIC_MBX_VERSION_MINOR;
+	h.caps = SVNIC_MBX_CAP_SHARED_RX;
+	ops.pf_caps = PF_CAPS | SVNIC_MBX_CAP_SHARED_RX;
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	memcpy(&out, reply + HDR, sizeof(out));
+	CU_ASSERT(out.caps & SVNIC_MBX_CAP_SHARED_RX);
+	CU_ASSERT_TRUE(vf(0)->guest.shared_rx);
+	h.caps = 0;
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	memcpy(&out, reply + HDR, sizeof(out));
+	CU_ASSERT_FALSE(out.caps & SVNIC_MBX_CAP_SHARED_RX);
+	CU_ASSERT_FALSE(vf(0)->guest.shared_rx);
+	h.caps = SVNIC_MBX_CAP_SHARED_RX;
+	h.minor = 1;		/* a 1.1 session has none */
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	CU_ASSERT_FALSE(vf(0)->guest.shared_rx);
+	ops.pf_caps = PF_CAPS;
+	h.minor = SVNIC_MBX_VERSION_MINOR;
+	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);
+	CU_ASSERT_FALSE(vf(0)->guest.shared_rx);
 	/* HELLO again renegotiates; the driver was already up */
 	h.minor = 0;
 	CU_ASSERT_EQUAL(mbx(0, SVNIC_MBX_OP_HELLO, &h, sizeof(h)), 0);

@@ -1027,10 +1027,75 @@ test_shtx_legacy_vf(void)
 			-EMSGSIZE);
 }
 
+/*
+ * The shared RX mailbox: the PF writes only into a free window (the VF took
+ * the last message, the device's own RX_VALID clear); the VF takes each
+ * message once and acknowledges it; lengths are checked on both sides.
+ */
+static void
+test_shrx_round_trip(void)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX], out[SVNIC_MBX_MSG_MAX];
+	uint32_t taken = 0;
+	size_t n = shm_msg(msg, 5);
+
+	memset(&shm, 0, sizeof(shm));
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_read(shm.notify, shm.win, &taken, out, sizeof(out)), 0);
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, n), 0);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHRX_SEQ), 1);
+	/* not taken yet: the next waits */
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, n), -EAGAIN);
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_read(shm.notify, shm.win, &taken, out, sizeof(out)), (int)n);
+	CU_ASSERT_EQUAL(memcmp(out, msg, n), 0);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHRX_ACK), 1);
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_read(shm.notify, shm.win, &taken, out, sizeof(out)), 0);
+	/* the device's own message in the window: the PF waits too */
+	*shm_word(SVNIC_NOTIFY_MBX_STATUS) = SVNIC_MBX_ST_RX_VALID;
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, n), -EAGAIN);
+	*shm_word(SVNIC_NOTIFY_MBX_STATUS) = 0;
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, n), 0);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHRX_SEQ), 2);
+	/* lengths the PF refuses to write */
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, 15), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, SVNIC_MBX_MSG_MAX + 1),
+			-EINVAL);
+	/* the sequence skips 0 */
+	*shm_word(SVNIC_NOTIFY_SHRX_SEQ) = 0xffffffffu;
+	*shm_word(SVNIC_NOTIFY_SHRX_ACK) = 0xffffffffu;
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_write(shm.notify, shm.win, msg, n), 0);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHRX_SEQ), 1);
+}
+
+/* A PF that lies about the length: the VF drops it, acknowledged, unread. */
+static void
+test_shrx_hostile_pf(void)
+{
+	uint8_t out[64];
+	uint32_t taken = 0;
+
+	memset(&shm, 0, sizeof(shm));
+	memset(out, 0x5a, sizeof(out));
+	*shm_word(SVNIC_NOTIFY_SHRX_SEQ) = 7;
+	*shm_word(SVNIC_NOTIFY_SHRX_LEN) = 4096;
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_read(shm.notify, shm.win, &taken, out, sizeof(out)),
+			-EMSGSIZE);
+	CU_ASSERT_EQUAL(taken, 7);
+	CU_ASSERT_EQUAL(*shm_word(SVNIC_NOTIFY_SHRX_ACK), 7);
+	CU_ASSERT_EQUAL(out[0], 0x5a);
+	/* fits the window, not the caller's buffer */
+	*shm_word(SVNIC_NOTIFY_SHRX_SEQ) = 8;
+	*shm_word(SVNIC_NOTIFY_SHRX_LEN) = 100;
+	CU_ASSERT_EQUAL(svnic_mbx_shrx_read(shm.notify, shm.win, &taken, out, sizeof(out)),
+			-EMSGSIZE);
+	CU_ASSERT_EQUAL(out[0], 0x5a);
+}
+
 static CU_TestInfo shtx_tests[] = {
 	UNIT_TEST(test_shtx_round_trip),
 	UNIT_TEST(test_shtx_hostile_vf),
 	UNIT_TEST(test_shtx_legacy_vf),
+	UNIT_TEST(test_shrx_round_trip),
+	UNIT_TEST(test_shrx_hostile_pf),
 	CU_TEST_INFO_NULL,
 };
 

@@ -67,6 +67,8 @@ static struct {
 	uint32_t shtx_last;		/* the PF's: sequence taken last */
 	bool rung;			/* a doorbell the PF has not looked at */
 	unsigned int shtx_taken;
+	unsigned int shrx_placed;	/* messages the PF put in the window itself */
+	unsigned int shrx_acks;		/* MBX_RX_ACK with SHARED: for the PF */
 	/* what the notice callback saw */
 	unsigned int nb_notices;
 	uint16_t notice_op[OUTBOX];
@@ -96,7 +98,7 @@ fake_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 static const struct sriov_mbx_ops pf_ops = {
 	.get_stats = fake_stats,
 	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_VLAN_STRIP |
-		   SVNIC_MBX_CAP_VLAN_INSERT,
+		   SVNIC_MBX_CAP_VLAN_INSERT | SVNIC_MBX_CAP_SHARED_RX,
 	.rss_key_size = 40,
 	.rss_table_size = 64,
 	.rss_hash_types = SVNIC_RSS_HF_IPV4 | SVNIC_RSS_HF_IPV4_TCP,
@@ -163,6 +165,15 @@ dev_step(void)
 		dev.rx_valid = true;
 		dev.rx_seq = !dev.rx_seq;
 	}
+	/* the PF of a shared-RX session writes the window itself, when it is free */
+	if (dev.nb_out > 0 && sriov_switch_vf(dev.sw, 0)->guest.shared_rx) {
+		if (svnic_mbx_shrx_write(dev.notify, dev.rx_win, dev.out[0].msg,
+					 dev.out[0].len) == 0) {
+			dev.shrx_placed++;
+			memmove(&dev.out[0], &dev.out[1], sizeof(dev.out[0]) * --dev.nb_out);
+		}
+		return;
+	}
 	if (!dev.rx_valid && dev.nb_out > 0) {
 		memcpy(dev.rx_win, dev.out[0].msg, dev.out[0].len);
 		dev.rx_len = dev.out[0].len;
@@ -225,6 +236,11 @@ dev_reg_write(void *ctx, uint32_t off, uint32_t val)
 		dev.tx_writes++;
 		break;
 	case SVNIC_REG_MBX_RX_ACK:
+		if (val == SVNIC_MBX_ACK_SHARED) {
+			/* the PF's VF port takes it: the window is free for the next */
+			dev.shrx_acks++;
+			break;
+		}
 		CU_ASSERT_EQUAL(val & ~(SVNIC_MBX_ACK_SEQ_CHECK | SVNIC_MBX_ACK_RX_SEQ),
 				SVNIC_MBX_ACK);
 		/* a posted ack of a message the device has replaced since: ignored */
@@ -927,6 +943,58 @@ test_shared_tx(void)
 	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
 	CU_ASSERT_EQUAL(mbx.cnt.shared_tx, 4);
 	CU_ASSERT_EQUAL(mbx.cnt.requests, 5);
+	CU_ASSERT_EQUAL(mbx.cnt.shared_rx, 0);
+	teardown();
+}
+
+/*
+ * The shared RX mailbox: offered in HELLO, whose reply already comes through
+ * it; every answer and notice after it is taken from the window the PF wrote,
+ * each once, each acknowledged for the PF; the device's own message (its
+ * RESET_NOTICE) still comes first. Not offered: the device's path only.
+ */
+static void
+test_shared_rx(void)
+{
+	struct svnic_mbx_resources r;
+	struct svnic_mbx_stats st;
+
+	setup_posted();
+	svnic_vf_mbx_set_shared_rx(&mbx, dev.notify);
+	up();
+	CU_ASSERT(mbx.pf_caps & SVNIC_MBX_CAP_SHARED_RX);
+	CU_ASSERT_TRUE(guest()->shared_rx);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT_EQUAL(r.num_queue_pairs, VF_Q);
+	dev.before_reply = two_notices_first;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(st.rx_packets, 500);
+	CU_ASSERT_EQUAL(dev.nb_notices, 2);
+	/* HELLO, GET_RESOURCES, two notices, GET_STATS: all through the window */
+	dev_wait_posted(&dev, 0);
+	CU_ASSERT_EQUAL(dev.shrx_placed, 5);
+	CU_ASSERT_EQUAL(mbx.cnt.shared_rx, 5);
+	CU_ASSERT_EQUAL(dev.shrx_acks, 5);
+	CU_ASSERT_EQUAL(dev.acks, 0);
+	/* the device's own RESET_NOTICE still comes the 1.0 way, and is taken */
+	dev.rx_len = (uint32_t)sriov_mbx_build_reset_notice(dev.rx_win, sizeof(dev.rx_win), 0,
+							    SVNIC_MBX_RESET_OPERATOR);
+	CU_ASSERT_FATAL(dev.rx_len != 0);
+	dev.rx_valid = true;
+	dev.rx_seq = !dev.rx_seq;
+	dev.mirror = dev_status();
+	CU_ASSERT_EQUAL(svnic_vf_mbx_poll(&mbx), 1);
+	CU_ASSERT_EQUAL(dev.notice_op[dev.nb_notices - 1], SVNIC_MBX_OP_RESET_NOTICE);
+	dev_wait_posted(&dev, 0);
+	CU_ASSERT_EQUAL(dev.acks, 1);
+	teardown();
+	/* not offered: nothing through the window */
+	setup_posted();
+	up();
+	CU_ASSERT_FALSE(guest()->shared_rx);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_stats(&mbx, &st), 0);
+	CU_ASSERT_EQUAL(dev.shrx_placed, 0);
+	CU_ASSERT_EQUAL(mbx.cnt.shared_rx, 0);
 	teardown();
 }
 
@@ -1003,6 +1071,7 @@ static CU_TestInfo protocol_tests[] = {
 	UNIT_TEST(test_mirror_and_interrupt_wait),
 	UNIT_TEST(test_posted_submit_and_ack),
 	UNIT_TEST(test_shared_tx),
+	UNIT_TEST(test_shared_rx),
 	CU_TEST_INFO_NULL,
 };
 

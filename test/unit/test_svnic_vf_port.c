@@ -58,6 +58,7 @@ struct fake {
 	unsigned int doorbells;		/* mbx_doorbell calls */
 	int shtx_ret;			/* what the last one's svnic_vf_port_shtx_read said */
 	bool drop_in_doorbell, close_in_doorbell;
+	unsigned int shared_acks;	/* mbx_ack calls */
 	bool port_closed;		/* by the doorbell: port_main lets go of it */
 	uint8_t shtx_msg[SVNIC_MBX_MSG_MAX];
 };
@@ -303,12 +304,22 @@ fake_doorbell(void *ctx, uint16_t vf_id)
 	return fk.shtx_ret > 0;
 }
 
+static bool
+fake_ack(void *ctx, uint16_t vf_id)
+{
+	(void)ctx;
+	CU_ASSERT_EQUAL(vf_id, VF_ID);
+	fk.shared_acks++;
+	return true;
+}
+
 static const struct svnic_vf_port_ops fake_pf_ops = {
 	.cfg_read = fake_cfg_read,
 	.reset = fake_reset,
 	.guest_come = fake_guest_come,
 	.guest_gone = fake_guest_gone,
 	.mbx_doorbell = fake_doorbell,
+	.mbx_ack = fake_ack,
 };
 
 /* ---- fixture: the port served by a thread ---- */
@@ -701,7 +712,8 @@ test_mbx_doorbell_and_shared_window(void)
 								   &r), 0);
 		map = mmap(NULL, SVNIC_VF_BAR0_SIZE, PROT_READ | PROT_WRITE, MAP_SHARED, r.fd, 0);
 		CU_ASSERT_FATAL(map != MAP_FAILED);
-		seq = 0;		/* a new guest process */
+		seq = 0;		/* a new guest process, on a VF the device reset */
+		memset(map + SVNIC_REG_NOTIFY_PAGE, 0, 4096);
 		n = svnic_mbx_build(msg, sizeof(msg), SVNIC_MBX_OP_GET_STATS, 0, 40 + i, 0,
 				    NULL, 0);
 		svnic_mbx_shtx_write(map + SVNIC_REG_NOTIFY_PAGE, map + SVNIC_VF_MBX_TX_WIN, msg,
@@ -732,6 +744,28 @@ test_mbx_doorbell_and_shared_window(void)
 		CU_ASSERT_EQUAL(stats_now().doorbells_taken, i + 1);
 		v = 0;
 		CU_ASSERT_FATAL(pwrite(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_TX) == 4);
+		/* the PF answers in the guest's RX window itself (shared RX) */
+		pthread_mutex_lock(&port_lock);
+		CU_ASSERT_EQUAL(svnic_vf_port_shrx_write(port, msg, n), 0);
+		CU_ASSERT_EQUAL(svnic_vf_port_shrx_write(port, msg, n), -EAGAIN);
+		pthread_mutex_unlock(&port_lock);
+		CU_ASSERT_EQUAL(*(uint32_t *)(map + SVNIC_NOTIFY_SHRX_SEQ), 1);
+		CU_ASSERT_EQUAL(memcmp(map + SVNIC_VF_MBX_RX_WIN, msg, n), 0);
+		/* its acknowledgement is for the PF; the device's own acks go on */
+		v = SVNIC_MBX_ACK_SHARED;
+		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
+							      SVNIC_REG_MBX_RX_ACK, &v, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().shared_acks, i + 1);
+		CU_ASSERT_FATAL(pread(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_RX_ACK) == 4);
+		CU_ASSERT_EQUAL(v, 0);
+		v = SVNIC_MBX_ACK;
+		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
+							      SVNIC_REG_MBX_RX_ACK, &v, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().shared_acks, i + 1);
+		CU_ASSERT_FATAL(pread(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_RX_ACK) == 4);
+		CU_ASSERT_EQUAL(v, SVNIC_MBX_ACK);
+		v = 0;
+		CU_ASSERT_FATAL(pwrite(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_RX_ACK) == 4);
 		munmap(map, SVNIC_VF_BAR0_SIZE);
 		close(r.fd);
 		vfio_user_client_close(c);

@@ -511,7 +511,7 @@ svnic_mbx_build(void *buf, size_t cap, uint16_t opcode, uint16_t flags, uint32_t
 /* ---- the shared TX mailbox ---- */
 
 static uint32_t *
-svnic_mbx_shtx_word(const void *notify, uint32_t off)
+svnic_mbx_notify_word(const void *notify, uint32_t off)
 {
 	return (uint32_t *)((uintptr_t)notify + (off - SVNIC_REG_NOTIFY_PAGE));
 }
@@ -519,7 +519,7 @@ svnic_mbx_shtx_word(const void *notify, uint32_t off)
 void
 svnic_mbx_shtx_write(void *notify, void *tx_win, const void *msg, uint16_t len, uint32_t *seq)
 {
-	uint32_t *sw = svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
+	uint32_t *sw = svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
 	uint32_t next = *seq + 2;
 
 	if (next == 0)		/* 0 is "no message yet" */
@@ -528,7 +528,7 @@ svnic_mbx_shtx_write(void *notify, void *tx_win, const void *msg, uint16_t len, 
 	/* odd before any byte of the message: a reader in between sees it */
 	__atomic_thread_fence(__ATOMIC_RELEASE);
 	memcpy(tx_win, msg, len);
-	__atomic_store_n(svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_LEN), len,
+	__atomic_store_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHTX_LEN), len,
 			 __ATOMIC_RELAXED);
 	__atomic_store_n(sw, next, __ATOMIC_RELEASE);
 	*seq = next;
@@ -544,7 +544,7 @@ int
 svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
 		    uint32_t legacy_len, void *out, size_t cap)
 {
-	const uint32_t *sw = svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
+	const uint32_t *sw = svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHTX_SEQ);
 	uint32_t s1, s2, len;
 	bool bad;
 
@@ -560,7 +560,7 @@ svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
 		return 0;
 	if (s1 & 1)
 		return -EAGAIN;
-	len = __atomic_load_n(svnic_mbx_shtx_word(notify, SVNIC_NOTIFY_SHTX_LEN),
+	len = __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHTX_LEN),
 			      __ATOMIC_RELAXED);
 	bad = svnic_mbx_shtx_len_bad(len, cap);
 	if (!bad)
@@ -571,5 +571,53 @@ svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
 	if (s2 != s1)
 		return -EAGAIN;
 	*last = s1;
+	return bad ? -EMSGSIZE : (int)len;
+}
+
+/* ---- the shared RX mailbox ---- */
+
+int
+svnic_mbx_shrx_write(void *notify, void *rx_win, const void *msg, size_t len)
+{
+	uint32_t *seq = svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_SEQ);
+	uint32_t s, ack, st;
+
+	if (len < sizeof(struct svnic_mbx_hdr) || len > SVNIC_MBX_MSG_MAX)
+		return -EINVAL;
+	s = __atomic_load_n(seq, __ATOMIC_RELAXED);
+	ack = __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_ACK),
+			      __ATOMIC_ACQUIRE);
+	st = __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_MBX_STATUS),
+			     __ATOMIC_ACQUIRE);
+	/* the VF has not taken the last one, or the device's own message waits */
+	if (ack != s || (st & SVNIC_MBX_ST_RX_VALID))
+		return -EAGAIN;
+	memcpy(rx_win, msg, len);
+	__atomic_store_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_LEN), (uint32_t)len,
+			 __ATOMIC_RELAXED);
+	if (++s == 0)		/* 0 is "no message yet" */
+		s = 1;
+	__atomic_store_n(seq, s, __ATOMIC_RELEASE);
+	return 0;
+}
+
+int
+svnic_mbx_shrx_read(void *notify, const void *rx_win, uint32_t *taken, void *out, size_t cap)
+{
+	uint32_t s = __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_SEQ),
+				     __ATOMIC_ACQUIRE);
+	uint32_t len;
+	bool bad;
+
+	if (s == 0 || s == *taken)
+		return 0;
+	len = __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_LEN),
+			      __ATOMIC_RELAXED);
+	bad = svnic_mbx_shtx_len_bad(len, cap);
+	if (!bad)
+		memcpy(out, rx_win, len);
+	*taken = s;
+	/* the copy before the acknowledgement: the PF may write the window then */
+	__atomic_store_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_ACK), s, __ATOMIC_RELEASE);
 	return bad ? -EMSGSIZE : (int)len;
 }

@@ -112,6 +112,12 @@ static_assert(sizeof(struct svnic_mbx_hdr) == 16, "mailbox header is 16 bytes");
 #define SVNIC_MBX_CAP_RX_CSUM		(1u << 9)	/* IPv4/TCP/UDP checksums checked */
 #define SVNIC_MBX_CAP_TX_CSUM		(1u << 10)	/* IPv4/TCP/UDP checksums filled */
 #define SVNIC_MBX_CAP_TX_MULTI_SEG	(1u << 11)	/* a packet over several descriptors */
+/*
+ * HELLO (1.2, on a spec 1.3 device): the VF offers to take messages from the
+ * shared RX mailbox; the PF's answer has it when it will put its replies and
+ * notices there (svnic_mbx_shrx_write/_read) instead of MBX_SEND.
+ */
+#define SVNIC_MBX_CAP_SHARED_RX		(1u << 12)
 #define SVNIC_MBX_CAP_OFFLOADS		(SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_VLAN_INSERT | \
 					 SVNIC_MBX_CAP_RX_CSUM | SVNIC_MBX_CAP_TX_CSUM | \
 					 SVNIC_MBX_CAP_TX_MULTI_SEG)
@@ -345,5 +351,31 @@ void svnic_mbx_shtx_write(void *notify, void *tx_win, const void *msg, uint16_t 
  */
 int svnic_mbx_shtx_read(const void *notify, const void *tx_win, uint32_t *last,
 			uint32_t legacy_len, void *out, size_t cap);
+
+/*
+ * The shared RX mailbox (device spec 1.3, negotiated with CAP_SHARED_RX): the
+ * PF puts a message in the VF's RX window itself, then SHRX_LEN, then
+ * SHRX_SEQ (release, never 0); the VF copies it, then writes the sequence to
+ * SHRX_ACK. The PF writes only when the VF took the previous one (SHRX_ACK =
+ * SHRX_SEQ) and the device's own RX_VALID (MBX_STATUS mirror) is clear; both
+ * words live in the VF's notify page, which a VF reset zeroes, so the PF
+ * keeps no state of its own.
+ */
+
+/**
+ * The PF's side: put @p msg (16..2048 bytes) in the window. @p notify and
+ * @p rx_win are the VF's. @return 0; -EAGAIN: the window is not free yet;
+ * -EINVAL: bad length.
+ */
+int svnic_mbx_shrx_write(void *notify, void *rx_win, const void *msg, size_t len);
+
+/**
+ * The VF's side: take the PF's message, if there is a new one (@p taken: the
+ * sequence taken last, updated), and acknowledge it in SHRX_ACK.
+ * @return its length (copied to @p out, at most @p cap bytes); 0: nothing new;
+ *   -EMSGSIZE: SHRX_LEN outside 16..@p cap (taken and acknowledged, dropped).
+ */
+int svnic_mbx_shrx_read(void *notify, const void *rx_win, uint32_t *taken, void *out,
+			size_t cap);
 
 #endif /* SVNIC_MBX_H */

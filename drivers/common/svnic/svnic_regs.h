@@ -179,6 +179,12 @@
 #define SVNIC_REG_MBX_CTRL		0x0180u	/* RW */
 #define SVNIC_MBX_CTRL_SHARED_TX	0x00000001u
 #define SVNIC_REG_MBX_DB_ACK		0x0184u	/* WO, reads 0: a VF number */
+/*
+ * Since spec 1.3, PF only: raise INT_CAUSE.MBX_RX of a VF (the value is its
+ * number), for a message the PF put in the VF's RX window itself (the shared
+ * RX mailbox, negotiated in the mailbox protocol: SVNIC_MBX_CAP_SHARED_RX).
+ */
+#define SVNIC_REG_MBX_RX_NOTIFY		0x0188u	/* WO, reads 0 */
 
 /* --- page 0: mailbox (VF only; read 0 on the PF) --- */
 
@@ -194,6 +200,8 @@
 #define SVNIC_MBX_ACK			0x00000001u
 #define SVNIC_MBX_ACK_SEQ_CHECK		0x00000002u	/* only if RX_SEQ is... */
 #define SVNIC_MBX_ACK_RX_SEQ		0x00000004u	/* ...this message's */
+/* 1.3: the VF took a shared-RX message: for the PF, the device ignores it */
+#define SVNIC_MBX_ACK_SHARED		0x00000008u
 #define SVNIC_MBX_ST_RX_LEN_MASK	0x0fff0000u	/* its length */
 #define SVNIC_MBX_ST_RX_LEN_SHIFT	16
 /* Write 1: the RX window is read and may be reused. */
@@ -238,6 +246,14 @@
  */
 #define SVNIC_NOTIFY_SHTX_SEQ		(SVNIC_REG_NOTIFY_PAGE + 0x140u)	/* u32 */
 #define SVNIC_NOTIFY_SHTX_LEN		(SVNIC_REG_NOTIFY_PAGE + 0x144u)	/* u32 */
+/* written by the VF: the SHRX_SEQ of the shared-RX message it took last */
+#define SVNIC_NOTIFY_SHRX_ACK		(SVNIC_REG_NOTIFY_PAGE + 0x148u)	/* u32 */
+/*
+ * Since spec 1.3, VF only, written by the PF only (the shared RX mailbox):
+ * the sequence and length of the message the PF put in the VF's RX window.
+ */
+#define SVNIC_NOTIFY_SHRX_SEQ		(SVNIC_REG_NOTIFY_PAGE + 0x180u)	/* u32 */
+#define SVNIC_NOTIFY_SHRX_LEN		(SVNIC_REG_NOTIFY_PAGE + 0x184u)	/* u32 */
 #define SVNIC_SPEC_MINOR_SHARED_TX	3
 
 /* --- doorbell slots (mmap-able) --- */
@@ -276,7 +292,10 @@ static_assert(SVNIC_NOTIFY_INT_CAUSE % 64 == 0 &&
 static_assert(SVNIC_NOTIFY_SHTX_SEQ % 64 == 0 &&
 	      SVNIC_NOTIFY_SHTX_SEQ >= SVNIC_NOTIFY_INT_CAUSE + 64,
 	      "the VF's shared TX words have a cache line of their own");
-static_assert(SVNIC_REG_MBX_DB_ACK < SVNIC_REG_MBX_TX, "PF mailbox registers before the VF's");
+static_assert(SVNIC_REG_MBX_RX_NOTIFY < SVNIC_REG_MBX_TX, "PF mailbox registers before the VF's");
+static_assert(SVNIC_NOTIFY_SHRX_SEQ % 64 == 0 &&
+	      SVNIC_NOTIFY_SHRX_SEQ >= SVNIC_NOTIFY_SHTX_SEQ + 64,
+	      "the PF's shared RX words have a cache line of their own");
 static_assert((SVNIC_QLEN_EQ_ARM & (SVNIC_QLEN_ENABLE | SVNIC_QLEN_ENTRIES_MASK)) == 0,
 	      "EQ_LEN.ARM is a bit of its own");
 static_assert(SVNIC_PF_DB(SVNIC_QP_MAX) <= SVNIC_PF_BAR0_SIZE, "PF doorbells fit BAR0");

@@ -324,11 +324,29 @@ svnic_sriov_vf_sync(struct svnic_sriov *s, uint16_t vf_id)
 
 /* --- mailbox: PF to VF ---------------------------------------------------- */
 
+/*
+ * With the shared RX mailbox (agreed in HELLO) the message goes straight into
+ * the VF's RX window through its port's mapping, and the device only raises
+ * the VF's MBX_RX (a posted write): no admin command, no wake-up of the
+ * device before the VF, spinning on its notify page, sees it. Otherwise, or
+ * without a mapping, MBX_SEND.
+ */
 static int
 svnic_sriov_mbx_send(struct svnic_sriov *s, uint16_t vf_id, const struct svnic_sriov_msg *m)
 {
+	const struct sriov_vf *vf = sriov_switch_vf_const(s->sw, vf_id);
+	struct svnic_sriov_vf *d = &s->vfs[vf_id];
 	struct svnic_aq_vf p;
+	int ret;
 
+	if (vf != NULL && vf->guest.shared_rx && d->port != NULL) {
+		ret = svnic_vf_port_shrx_write(d->port, m->buf, m->len);
+		if (ret == 0)
+			(void)svnic_hw_reg_write_posted(&s->ad->hw, SVNIC_REG_MBX_RX_NOTIFY,
+							vf_id);
+		if (ret != -ENODEV)
+			return ret;
+	}
 	memset(&p, 0, sizeof(p));
 	p.vf_id = vf_id;
 	return svnic_adminq_exec(&s->ad->aq, SVNIC_AQ_OP_MBX_SEND, &p, sizeof(p), m->buf,
@@ -765,12 +783,26 @@ svnic_sriov_port_doorbell(void *ctx, uint16_t vf_id)
 	return s->shared_tx && svnic_sriov_mbx_shared(s, vf_id, false, 0) > 0;
 }
 
+/* The guest took a message of the shared RX mailbox: the next may go. */
+static bool
+svnic_sriov_port_ack(void *ctx, uint16_t vf_id)
+{
+	struct svnic_sriov *s = ctx;
+	struct svnic_sriov_vf *d = &s->vfs[vf_id];
+
+	if (d->bye == 2)
+		d->bye = 3;
+	svnic_sriov_outbox_flush(s, vf_id);
+	return true;
+}
+
 static const struct svnic_vf_port_ops svnic_sriov_port_ops = {
 	.cfg_read = svnic_sriov_port_cfg_read,
 	.reset = svnic_sriov_port_reset,
 	.guest_come = svnic_sriov_port_guest_come,
 	.guest_gone = svnic_sriov_port_guest_gone,
 	.mbx_doorbell = svnic_sriov_port_doorbell,
+	.mbx_ack = svnic_sriov_port_ack,
 };
 
 static void
@@ -1327,6 +1359,11 @@ svnic_sriov_mbx_mode(struct svnic_sriov *s)
 	    svnic_hw_reg_read(hw, SVNIC_REG_MBX_CTRL, &v) < 0)
 		v = 0;
 	s->shared_tx = (v & SVNIC_MBX_CTRL_SHARED_TX) != 0;
+	/* the VF ports map the windows we read requests from and write answers to */
+	if (s->shared_tx)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_SHARED_RX;
+	else
+		s->mbx_ops.pf_caps &= ~SVNIC_MBX_CAP_SHARED_RX;
 	if (s->shared_tx != want)
 		SVNIC_DRV_LOG(WARNING, "%s: the device kept the VFs' mailbox %s", hw->name,
 			      s->shared_tx ? "shared" : "copied");

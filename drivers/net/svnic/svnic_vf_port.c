@@ -49,8 +49,8 @@ struct svnic_vf_port {
 	struct vfio_irq_info irqs[SVNIC_VF_PORT_IRQS];
 	bool guest_in;		/* guest_come() told, guest_gone() owed */
 	/*
-	 * The VF's BAR0 from the notify page to its end, read-only, while a
-	 * guest is here: where the shared TX mailbox's words and window are.
+	 * The VF's BAR0 from the notify page to its end while a guest is here:
+	 * the shared mailbox's words and windows (we write only the RX ones).
 	 */
 	uint8_t *bar0_map;
 	uint32_t shtx_last;	/* sequence of the shared-TX message taken last */
@@ -85,8 +85,8 @@ svnic_vf_port_bar0_map(struct svnic_vf_port *p)
 	if (r->fd < 0 || !(r->info.flags & VFIO_REGION_INFO_FLAG_MMAP) ||
 	    r->info.size < SVNIC_VF_BAR0_SIZE)
 		return;
-	m = mmap(NULL, SVNIC_VF_BAR0_SIZE - SVNIC_REG_NOTIFY_PAGE, PROT_READ, MAP_SHARED, r->fd,
-		 (off_t)(r->info.offset + SVNIC_REG_NOTIFY_PAGE));
+	m = mmap(NULL, SVNIC_VF_BAR0_SIZE - SVNIC_REG_NOTIFY_PAGE, PROT_READ | PROT_WRITE,
+		 MAP_SHARED, r->fd, (off_t)(r->info.offset + SVNIC_REG_NOTIFY_PAGE));
 	if (m == MAP_FAILED) {
 		VF_PORT_LOG(p, INFO, "BAR0 not mappable here (%s): no shared TX mailbox",
 			    strerror(errno));
@@ -289,6 +289,11 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 		p->doorbells_taken++;
 		return 0;
 	}
+	/* and the acknowledgement of a message the PF put in the window itself */
+	if (index == VFIO_PCI_BAR0_REGION_INDEX && offset == SVNIC_REG_MBX_RX_ACK && count == 4 &&
+	    (*(const uint32_t *)buf & SVNIC_MBX_ACK_SHARED) && p->ops->mbx_ack != NULL &&
+	    p->ops->mbx_ack(p->ctx, p->vf_id))
+		return 0;
 	/* A write the guest posted goes on posted: nobody waits at either end. */
 	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
 		p->posted_writes++;
@@ -581,6 +586,16 @@ svnic_vf_port_get_stats(const struct svnic_vf_port *p, struct svnic_vf_port_stat
 	st->posted_writes = p->posted_writes;
 	st->doorbells_taken = p->doorbells_taken;
 	sriov_cfg_get_stats(p->cfg, &st->cfg);
+}
+
+int
+svnic_vf_port_shrx_write(struct svnic_vf_port *p, const void *msg, size_t len)
+{
+	if (p->bar0_map == NULL)
+		return -ENODEV;
+	return svnic_mbx_shrx_write(p->bar0_map,
+				    p->bar0_map + (SVNIC_VF_MBX_RX_WIN - SVNIC_REG_NOTIFY_PAGE),
+				    msg, len);
 }
 
 int

@@ -57,6 +57,12 @@ struct svnic_vf_port_ops {
 	 * returns (svnic_vf_port_close).
 	 */
 	bool (*mbx_doorbell)(void *ctx, uint16_t vf_id);
+	/*
+	 * Optional: the guest acknowledged a message of the shared RX mailbox
+	 * (MBX_RX_ACK with SVNIC_MBX_ACK_SHARED): the window is free for the next.
+	 * Return true: the write was for the PF and goes no further.
+	 */
+	bool (*mbx_ack)(void *ctx, uint16_t vf_id);
 };
 
 /*
@@ -168,6 +174,13 @@ bool svnic_vf_port_guest_connected(const struct svnic_vf_port *p);
  */
 int svnic_vf_port_shtx_read(struct svnic_vf_port *p, uint32_t legacy_len, void *out,
 			    size_t cap);
+
+/**
+ * Put a PF message in the guest's RX window (the shared RX mailbox,
+ * svnic_mbx_shrx_write) through the port's mapping of the VF's BAR0.
+ * @return as svnic_mbx_shrx_write(), or -ENODEV: no guest or no mapping.
+ */
+int svnic_vf_port_shrx_write(struct svnic_vf_port *p, const void *msg, size_t len);
 
 /** The mediated config space, e.g. to mirror VF MSE or report an error. */
 struct sriov_cfg *svnic_vf_port_cfg_space(struct svnic_vf_port *p);

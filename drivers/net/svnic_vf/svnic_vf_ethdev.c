@@ -230,6 +230,9 @@ svnic_vf_mbx_mirror_setup(struct svnic_vf_adapter *ad)
 	svnic_vf_mbx_set_rx_seq(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_MBX_RX_SEQ);
 	svnic_vf_mbx_set_shared_tx(&ad->mbx, svnic_vf_shared_tx(ad) ?
 				   svnic_hw_bar0_addr(hw, SVNIC_REG_NOTIFY_PAGE) : NULL);
+	/* offered in HELLO; the PF answers whether it will use it */
+	svnic_vf_mbx_set_shared_rx(&ad->mbx, hw->spec_minor >= SVNIC_SPEC_MINOR_SHARED_TX ?
+				   svnic_hw_bar0_addr(hw, SVNIC_REG_NOTIFY_PAGE) : NULL);
 }
 
 /* Under mbx_lock: only note what happened, the watcher raises the events. */
@@ -995,6 +998,7 @@ static const struct {
 	SVNIC_VF_XSTAT("mbx_stale_replies", stale),
 	SVNIC_VF_XSTAT("mbx_garbage_messages", garbage),
 	SVNIC_VF_XSTAT("mbx_shared_tx_requests", shared_tx),
+	SVNIC_VF_XSTAT("mbx_shared_rx_messages", shared_rx),
 #undef SVNIC_VF_XSTAT
 };
 

@@ -78,6 +78,12 @@ svnic_vf_mbx_set_shared_tx(struct svnic_vf_mbx *m, void *notify)
 }
 
 void
+svnic_vf_mbx_set_shared_rx(struct svnic_vf_mbx *m, void *notify)
+{
+	m->shrx_notify = notify;
+}
+
+void
 svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on)
 {
 	m->post_ack = on && m->ops->reg_write_posted != NULL;
@@ -107,15 +113,40 @@ svnic_vf_mbx_drop_reply(struct svnic_vf_mbx *m, const uint8_t *msg, size_t len,
 		m->cnt.garbage++;
 }
 
+static int svnic_vf_mbx_deliver(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w,
+				const uint8_t *msg, uint32_t len);
+
 /*
- * Take one message out of the RX window, if MBX_STATUS @p st says there is
- * one, and acknowledge it.
+ * A message the PF put in the RX window itself (shared RX), if there is a
+ * new one: taken, acknowledged in our notify page and, for the PF, with a
+ * posted MBX_RX_ACK that the PF's VF port keeps (the window is free again).
+ */
+static int
+svnic_vf_mbx_take_shared(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX];
+	int n;
+
+	if (m->shrx_notify == NULL)
+		return SVNIC_VF_MBX_RX_NONE;
+	n = svnic_mbx_shrx_read(m->shrx_notify, m->rx_win, &m->shrx_taken, msg, sizeof(msg));
+	if (n == 0)
+		return SVNIC_VF_MBX_RX_NONE;
+	m->cnt.shared_rx++;
+	if (svnic_vf_mbx_post(m, SVNIC_REG_MBX_RX_ACK, SVNIC_MBX_ACK_SHARED) < 0)
+		return -EIO;
+	return svnic_vf_mbx_deliver(m, w, msg, n > 0 ? (uint32_t)n : 0);
+}
+
+/*
+ * Take one message out of the RX window, if MBX_STATUS @p st says the device
+ * put one there, or else if the PF put one there itself (shared RX), and
+ * acknowledge it.
  */
 static int
 svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t st)
 {
 	uint8_t msg[SVNIC_MBX_MSG_MAX];
-	struct svnic_mbx_hdr hdr;
 	uint32_t len;
 
 	if (m->ack_in_flight) {
@@ -124,8 +155,9 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t 
 			return SVNIC_VF_MBX_RX_NONE;
 		m->ack_in_flight = false;
 	}
+	/* the device's (or a PF's MBX_SEND) first: it may be its RESET_NOTICE */
 	if (!(st & SVNIC_MBX_ST_RX_VALID))
-		return SVNIC_VF_MBX_RX_NONE;
+		return svnic_vf_mbx_take_shared(m, w);
 	len = (st & SVNIC_MBX_ST_RX_LEN_MASK) >> SVNIC_MBX_ST_RX_LEN_SHIFT;
 	/* the window's bytes are the device's once RX_VALID is seen (spec "Mailbox") */
 	atomic_thread_fence(memory_order_acquire);
@@ -145,6 +177,16 @@ svnic_vf_mbx_take(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, uint32_t 
 	} else if (m->ops->reg_write(m->ctx, SVNIC_REG_MBX_RX_ACK, 1) < 0) {
 		return -EIO;
 	}
+	return svnic_vf_mbx_deliver(m, w, msg, len);
+}
+
+/* A message from the PF (@p len 0: garbage), from either window path. */
+static int
+svnic_vf_mbx_deliver(struct svnic_vf_mbx *m, struct svnic_vf_mbx_wait *w, const uint8_t *msg,
+		     uint32_t len)
+{
+	struct svnic_mbx_hdr hdr;
+
 	if (len == 0) {
 		m->cnt.garbage++;
 		return SVNIC_VF_MBX_RX_OTHER;
@@ -367,6 +409,12 @@ svnic_vf_mbx_hello(struct svnic_vf_mbx *m, uint16_t minor)
 		return -EINVAL;
 	/* A HELLO starts a session afresh, offered in our version's header. */
 	m->version = 0;
+	if (m->shrx_notify != NULL) {
+		h.caps |= SVNIC_MBX_CAP_SHARED_RX;
+		/* a reset zeroed the PF's words: whatever they say now is old */
+		m->shrx_taken = __atomic_load_n((uint32_t *)((uintptr_t)m->shrx_notify +
+				(SVNIC_NOTIFY_SHRX_SEQ - SVNIC_REG_NOTIFY_PAGE)), __ATOMIC_ACQUIRE);
+	}
 	memset(&r, 0, sizeof(r));
 	ret = svnic_vf_mbx_request(m, SVNIC_MBX_OP_HELLO, &h, sizeof(h), &r, sizeof(r));
 	if (ret < 0)

@@ -77,6 +77,7 @@ struct svnic_vf_mbx_counters {
 	uint64_t stale;		/**< valid replies to another seq, dropped */
 	uint64_t garbage;	/**< messages that failed validation, dropped */
 	uint64_t shared_tx;	/**< of the requests, left in the shared TX window */
+	uint64_t shared_rx;	/**< messages the PF put in the RX window itself */
 };
 
 struct svnic_vf_mbx {
@@ -106,6 +107,12 @@ struct svnic_vf_mbx {
 	 */
 	void *shtx_notify;
 	uint32_t shtx_seq;		/**< written last; kept across resets */
+	/**
+	 * The shared RX mailbox (spec 1.3, mailbox CAP_SHARED_RX): our notify
+	 * page, where the PF's SHRX words are; NULL: not offered in HELLO.
+	 */
+	void *shrx_notify;
+	uint32_t shrx_taken;		/**< SHRX_SEQ of the message taken last */
 	struct svnic_vf_mbx_counters cnt;
 };
 
@@ -136,6 +143,13 @@ void svnic_vf_mbx_set_rx_seq(struct svnic_vf_mbx *m, bool on);
  * next one as new, reset or not.
  */
 void svnic_vf_mbx_set_shared_tx(struct svnic_vf_mbx *m, void *notify);
+
+/**
+ * Offer the shared RX mailbox in HELLO (a spec 1.3 device): @p notify is our
+ * notify page; messages the PF puts in the RX window itself are taken beside
+ * the device's. NULL: not offered.
+ */
+void svnic_vf_mbx_set_shared_rx(struct svnic_vf_mbx *m, void *notify);
 
 /**
  * Send request @p opcode with @p len payload bytes and wait for its reply.
