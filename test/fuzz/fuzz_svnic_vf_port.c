@@ -21,6 +21,7 @@
 #include <unistd.h>
 
 #include "fuzz_fds.h"
+#include "svnic_mbx.h"
 #include "svnic_pci.h"
 #include "svnic_vf_port.h"
 
@@ -37,6 +38,7 @@ struct fuzz_fake {
 	bool dev_open;
 	int irq_fds[FUZZ_VECTORS];
 	unsigned int comes, gones;
+	struct svnic_vf_port *port;	/* for the mailbox hooks */
 };
 
 static struct fuzz_fake fz;
@@ -253,11 +255,50 @@ fuzz_guest_gone(void *ctx, uint16_t vf_id)
 	fz.gones++;
 }
 
+/*
+ * The PF's mailbox hooks, as net_svnic's: at a doorbell the shared-TX window
+ * is read through the port's mapping (whose words and bytes the input wrote
+ * through BAR0) and judged; at a shared acknowledgement an answer is written.
+ */
+static bool
+fuzz_doorbell(void *ctx, uint16_t vf_id)
+{
+	uint8_t msg[SVNIC_MBX_MSG_MAX];
+	int n;
+
+	(void)ctx;
+	(void)vf_id;
+	n = svnic_vf_port_shtx_read(fz.port, 0, msg, sizeof(msg));
+	if (n > (int)sizeof(msg))
+		__builtin_trap();
+	if (n > 0)
+		(void)svnic_mbx_validate_request(msg, (size_t)n);
+	return n > 0;
+}
+
+static bool
+fuzz_ack(void *ctx, uint16_t vf_id)
+{
+	uint8_t msg[32];
+	size_t n;
+
+	(void)ctx;
+	(void)vf_id;
+	n = svnic_mbx_build(msg, sizeof(msg), SVNIC_MBX_OP_GET_STATS, SVNIC_MBX_F_REPLY, 1,
+			    EPERM, NULL, 0);
+	if (n == 0)
+		__builtin_trap();
+	(void)svnic_vf_port_shrx_write(fz.port, msg, n);
+	return true;
+}
+
 static const struct svnic_vf_port_ops fuzz_pf_ops = {
 	.cfg_read = fuzz_cfg_read,
 	.reset = fuzz_reset,
 	.guest_come = fuzz_guest_come,
 	.guest_gone = fuzz_guest_gone,
+	.mbx_doorbell = fuzz_doorbell,
+	.mbx_ack = fuzz_ack,
 };
 
 /* Listening socket plus anything connected: more than one fd to poll. */
@@ -329,6 +370,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fz.comes = fz.gones = 0;
 	if (svnic_vf_port_open(&cfg, &port) < 0)
 		__builtin_trap();
+	fz.port = port;
 	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	strcpy(sa.sun_path, fuzz_path);
 	if (fd < 0 || connect(fd, (struct sockaddr *)&sa, sizeof(sa)) < 0)

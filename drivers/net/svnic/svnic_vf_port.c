@@ -291,9 +291,13 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 	}
 	/* and the acknowledgement of a message the PF put in the window itself */
 	if (index == VFIO_PCI_BAR0_REGION_INDEX && offset == SVNIC_REG_MBX_RX_ACK && count == 4 &&
-	    (*(const uint32_t *)buf & SVNIC_MBX_ACK_SHARED) && p->ops->mbx_ack != NULL &&
-	    p->ops->mbx_ack(p->ctx, p->vf_id))
-		return 0;
+	    p->ops->mbx_ack != NULL) {
+		uint32_t v;
+
+		memcpy(&v, buf, sizeof(v));
+		if ((v & SVNIC_MBX_ACK_SHARED) && p->ops->mbx_ack(p->ctx, p->vf_id))
+			return 0;
+	}
 	/* A write the guest posted goes on posted: nobody waits at either end. */
 	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
 		p->posted_writes++;
