@@ -601,6 +601,13 @@ svnic_mbx_shrx_write(void *notify, void *rx_win, const void *msg, size_t len)
 	return 0;
 }
 
+uint32_t
+svnic_mbx_shrx_seq(const void *notify)
+{
+	return __atomic_load_n(svnic_mbx_notify_word(notify, SVNIC_NOTIFY_SHRX_SEQ),
+			       __ATOMIC_ACQUIRE);
+}
+
 int
 svnic_mbx_shrx_read(void *notify, const void *rx_win, uint32_t *taken, void *out, size_t cap)
 {

@@ -378,4 +378,7 @@ int svnic_mbx_shrx_write(void *notify, void *rx_win, const void *msg, size_t len
 int svnic_mbx_shrx_read(void *notify, const void *rx_win, uint32_t *taken, void *out,
 			size_t cap);
 
+/** SHRX_SEQ as it is now: where a VF starting a session takes up (acquire). */
+uint32_t svnic_mbx_shrx_seq(const void *notify);
+
 #endif /* SVNIC_MBX_H */

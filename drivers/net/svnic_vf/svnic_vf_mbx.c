@@ -412,8 +412,7 @@ svnic_vf_mbx_hello(struct svnic_vf_mbx *m, uint16_t minor)
 	if (m->shrx_notify != NULL) {
 		h.caps |= SVNIC_MBX_CAP_SHARED_RX;
 		/* a reset zeroed the PF's words: whatever they say now is old */
-		m->shrx_taken = __atomic_load_n((uint32_t *)((uintptr_t)m->shrx_notify +
-				(SVNIC_NOTIFY_SHRX_SEQ - SVNIC_REG_NOTIFY_PAGE)), __ATOMIC_ACQUIRE);
+		m->shrx_taken = svnic_mbx_shrx_seq(m->shrx_notify);
 	}
 	memset(&r, 0, sizeof(r));
 	ret = svnic_vf_mbx_request(m, SVNIC_MBX_OP_HELLO, &h, sizeof(h), &r, sizeof(r));
