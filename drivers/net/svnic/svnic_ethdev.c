@@ -406,6 +406,17 @@ svnic_link_update(struct rte_eth_dev *dev, int wait_to_complete)
 	return svnic_link_update_hw(dev, &svnic_adapter(dev)->hw);
 }
 
+/*
+ * Completions through the device's head write-back when it has one: the
+ * driver then polls a word of its own instead of descriptor lines the device
+ * is writing (doc/nics/svnic.rst "Completions").
+ */
+static bool
+svnic_use_head_wb(const struct svnic_adapter *ad)
+{
+	return (ad->id.offloads & SVNIC_CAP_HEAD_WB) != 0;
+}
+
 static int
 svnic_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 {
@@ -416,7 +427,8 @@ svnic_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	int ret;
 
 	ret = svnic_rx_queue_prepare(rxq, svnic_hw_bar0_addr(&ad->hw, SVNIC_PF_DB(qp) +
-							      SVNIC_DB_RX_TAIL));
+							      SVNIC_DB_RX_TAIL),
+				     svnic_use_head_wb(ad));
 	if (ret < 0)
 		return ret;
 	memset(&q, 0, sizeof(q));
@@ -429,6 +441,9 @@ svnic_rx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	q.buf_size = rxq->buf_size;
 	if (rxq->scatter)
 		q.flags |= SVNIC_AQ_QCFG_F_SCATTER;
+	q.head_wb_addr = svnic_rx_queue_head_wb_iova(rxq);
+	if (q.head_wb_addr != 0)
+		q.flags |= SVNIC_AQ_QCFG_F_HEAD_WB;
 	ret = svnic_queue_cmd(ad, &q);
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: enabling RX queue %u: %s", ad->hw.name, qid,
@@ -489,7 +504,7 @@ svnic_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_TX_SUMMARY(qp / 64u)),
 			       1ull << (qp % 64u),
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_SLEEPING),
-			       svnic_hw_kick, &ad->hw);
+			       svnic_hw_kick, &ad->hw, svnic_use_head_wb(ad));
 	memset(&q, 0, sizeof(q));
 	q.queue = qp;
 	q.type = SVNIC_AQ_QTYPE_TX;
@@ -497,6 +512,9 @@ svnic_tx_queue_start(struct rte_eth_dev *dev, uint16_t qid)
 	q.vport_id = ad->vport.vport_id;
 	q.ring_size = txq->nb_desc;
 	q.ring_addr = txq->ring_iova;
+	q.head_wb_addr = svnic_tx_queue_head_wb_iova(txq);
+	if (q.head_wb_addr != 0)
+		q.flags |= SVNIC_AQ_QCFG_F_HEAD_WB;
 	ret = svnic_queue_cmd(ad, &q);
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: enabling TX queue %u: %s", ad->hw.name, qid,

@@ -210,6 +210,8 @@ svnic_dev_infos_offloads(struct rte_eth_dev_info *info, uint64_t dev_offloads)
 		info->rx_offload_capa |= RTE_ETH_RX_OFFLOAD_IPV4_CKSUM |
 					 RTE_ETH_RX_OFFLOAD_UDP_CKSUM |
 					 RTE_ETH_RX_OFFLOAD_TCP_CKSUM;
+	/* the driver's, whatever the device: cleaning returns segments in bulk */
+	info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE;
 	if (dev_offloads & SVNIC_CAP_VLAN_INSERT)
 		info->tx_offload_capa |= RTE_ETH_TX_OFFLOAD_VLAN_INSERT;
 	if (dev_offloads & SVNIC_CAP_TX_MULTI_SEG)

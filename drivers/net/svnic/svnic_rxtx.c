@@ -40,6 +40,14 @@ svnic_ring_colour(uint16_t qid, bool tx)
 
 #define SVNIC_RING_COLOUR_MAX	(63u * SVNIC_RING_ALIGN)
 
+/*
+ * The head write-back word sits after the ring with a line between them, so
+ * that the line the driver polls is never one the device writes descriptors
+ * into, nor the one an adjacent-line prefetch drags along with the ring's end.
+ */
+#define SVNIC_HEAD_WB_GAP	(2u * SVNIC_RING_ALIGN)
+#define SVNIC_RING_EXTRA	(SVNIC_RING_COLOUR_MAX + SVNIC_HEAD_WB_GAP + SVNIC_RING_ALIGN)
+
 static int
 svnic_ring_size_check(uint16_t nb_desc, const struct svnic_ring_limits *lim, const char *what,
 		      uint16_t qid)
@@ -72,6 +80,22 @@ svnic_rx_queue_release(struct rte_eth_dev *dev, uint16_t qid)
 {
 	svnic_rx_queue_free(dev->data->rx_queues[qid]);
 	dev->data->rx_queues[qid] = NULL;
+}
+
+/* What rte_pktmbuf_reset() would leave in rearm_data, for the queue's port. */
+static uint64_t
+svnic_rx_mbuf_init(uint16_t port_id)
+{
+	struct rte_mbuf m;
+	uint64_t v;
+
+	memset(&m, 0, sizeof(m));
+	m.data_off = RTE_PKTMBUF_HEADROOM;
+	rte_mbuf_refcnt_set(&m, 1);
+	m.nb_segs = 1;
+	m.port = port_id;
+	memcpy(&v, RTE_PTR_ADD(&m, offsetof(struct rte_mbuf, rearm_data)), sizeof(v));
+	return v;
 }
 
 int
@@ -126,18 +150,21 @@ svnic_rx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		goto nomem;
 	mz = rte_eth_dma_zone_reserve(dev, "svnic_rx_ring", qid,
 				      (size_t)nb_desc * sizeof(union svnic_rx_desc) +
-				      SVNIC_RING_COLOUR_MAX, SVNIC_RING_ALIGN, (int)socket_id);
+				      SVNIC_RING_EXTRA, SVNIC_RING_ALIGN, (int)socket_id);
 	if (mz == NULL)
 		goto nomem;
 	rxq->mz = mz;
 	rxq->ring = (volatile union svnic_rx_desc *)((uint8_t *)mz->addr +
 						     svnic_ring_colour(qid, false));
 	rxq->ring_iova = mz->iova + svnic_ring_colour(qid, false);
+	rxq->head_wb_iova = rxq->ring_iova + (uint64_t)nb_desc * sizeof(union svnic_rx_desc) +
+			    SVNIC_HEAD_WB_GAP;
 	rxq->mp = mp;
 	rxq->nb_desc = nb_desc;
 	rxq->mask = (uint16_t)(nb_desc - 1);
 	rxq->free_thresh = free_thresh;
 	rxq->port_id = dev->data->port_id;
+	rxq->mbuf_init = svnic_rx_mbuf_init(rxq->port_id);
 	rxq->queue_id = qid;
 	rxq->buf_size = (uint16_t)buf;
 	rxq->scatter = scatter;
@@ -154,7 +181,14 @@ nomem:
 	return -ENOMEM;
 }
 
-/* Post buffers from the tail up to one slot short of next (a full ring is size - 1). */
+/*
+ * Post buffers from the tail up to one slot short of next (a full ring is
+ * size - 1). The mbufs come raw from the pool: a pool's mbufs have next NULL
+ * and nb_segs 1 already, and the burst sets the rest of the first line when
+ * it hands one out, so the second line of an mbuf is never touched here.
+ * Every buffer's first line is asked for before any is read: after a lap of
+ * the ring they have left this CPU's nearer caches.
+ */
 static uint16_t
 svnic_rx_refill(struct svnic_rx_queue *rxq, uint16_t want)
 {
@@ -165,10 +199,12 @@ svnic_rx_refill(struct svnic_rx_queue *rxq, uint16_t want)
 		uint16_t n = RTE_MIN((uint16_t)(want - posted), (uint16_t)(rxq->mask + 1 - t));
 		uint16_t i;
 
-		if (rte_pktmbuf_alloc_bulk(rxq->mp, &rxq->sw_ring[t], n) != 0) {
+		if (rte_mempool_get_bulk(rxq->mp, (void **)&rxq->sw_ring[t], n) != 0) {
 			rxq->nombuf += n;
 			break;
 		}
+		for (i = 0; i < n; i++)
+			rte_prefetch0(rxq->sw_ring[t + i]);
 		for (i = 0; i < n; i++) {
 			volatile union svnic_rx_desc *d = &rxq->ring[t + i];
 			struct rte_mbuf *m = rxq->sw_ring[t + i];
@@ -189,13 +225,27 @@ svnic_rx_empty(const struct svnic_rx_queue *rxq)
 	return (uint16_t)(rxq->mask - ((rxq->tail - rxq->next) & rxq->mask));
 }
 
-int
-svnic_rx_queue_prepare(struct svnic_rx_queue *rxq, volatile uint32_t *tail_db)
+/* The head word of a ring at @p ring of @p ring_bytes, zeroed: the device's head is 0. */
+static volatile uint32_t *
+svnic_head_wb_reset(void *ring, size_t ring_bytes)
 {
+	volatile uint32_t *w = RTE_PTR_ADD(ring, ring_bytes + SVNIC_HEAD_WB_GAP);
+
+	*w = 0;
+	return w;
+}
+
+int
+svnic_rx_queue_prepare(struct svnic_rx_queue *rxq, volatile uint32_t *tail_db, bool head_wb)
+{
+	void *ring = RTE_PTR_ADD(rxq->mz->addr, svnic_ring_colour(rxq->queue_id, false));
+	size_t bytes = (size_t)rxq->nb_desc * sizeof(union svnic_rx_desc);
 	uint16_t want;
 
-	memset(RTE_PTR_ADD(rxq->mz->addr, svnic_ring_colour(rxq->queue_id, false)), 0,
-	       (size_t)rxq->nb_desc * sizeof(union svnic_rx_desc));
+	memset(ring, 0, bytes);
+	rxq->head_wb = svnic_head_wb_reset(ring, bytes);
+	if (!head_wb)
+		rxq->head_wb = NULL;
 	rxq->tail_db = tail_db;
 	rxq->next = 0;
 	rxq->tail = 0;
@@ -280,16 +330,26 @@ svnic_rx_ol_flags(uint16_t st)
 
 /* What the EOP descriptor says of the whole packet, into its first mbuf. */
 static inline void
-svnic_rx_pkt_meta(const struct svnic_rx_queue *rxq, struct rte_mbuf *m,
-		  const volatile union svnic_rx_desc *rxd, uint16_t st)
+svnic_rx_pkt_meta(struct rte_mbuf *m, const volatile union svnic_rx_desc *rxd, uint16_t st)
 {
-	m->port = rxq->port_id;
 	m->packet_type = svnic_rx_ptype(rxd->wb.ptype);
-	m->ol_flags = svnic_rx_ol_flags(st);
+	/* a raw mbuf keeps its last user's flags: RX sets them all, EXTERNAL kept */
+	m->ol_flags = (m->ol_flags & RTE_MBUF_F_EXTERNAL) | svnic_rx_ol_flags(st);
 	if (st & SVNIC_RXD_ST_RSS)
 		m->hash.rss = rxd->wb.rss_hash;
-	if (st & SVNIC_RXD_ST_VLAN)
-		m->vlan_tci = rxd->wb.vlan_tci;
+	m->vlan_tci = (st & SVNIC_RXD_ST_VLAN) ? rxd->wb.vlan_tci : 0;
+	m->vlan_tci_outer = 0;
+}
+
+/* A buffer the device filled, as a fresh single-segment mbuf of @p len bytes. */
+static inline void
+svnic_rx_mbuf_rearm(const struct svnic_rx_queue *rxq, struct rte_mbuf *m, uint16_t len)
+{
+	/* one 8-byte store; memcpy keeps it within the aliasing rules */
+	memcpy(RTE_PTR_ADD(m, offsetof(struct rte_mbuf, rearm_data)), &rxq->mbuf_init,
+	       sizeof(rxq->mbuf_init));
+	m->data_len = len;
+	m->pkt_len = len;
 }
 
 /* After a burst: give the device buffers again once enough slots are empty. */
@@ -305,6 +365,23 @@ svnic_rx_replenish(struct svnic_rx_queue *rxq)
 	}
 }
 
+/*
+ * How many descriptors from @p idx a burst may look at. With head write-back
+ * only those the device has finished (its head covers their DONE writes), so
+ * an idle queue polls one word and never a line the device is writing; DONE
+ * is still checked on each, so a head past the truth takes nothing early.
+ */
+static inline uint16_t
+svnic_rx_ready(const struct svnic_rx_queue *rxq, uint16_t idx, uint16_t want)
+{
+	uint16_t done;
+
+	if (rxq->head_wb == NULL)
+		return want;
+	done = (uint16_t)((__atomic_load_n(rxq->head_wb, __ATOMIC_ACQUIRE) - idx) & rxq->mask);
+	return RTE_MIN(done, want);
+}
+
 uint16_t
 svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 {
@@ -312,6 +389,8 @@ svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 	volatile union svnic_rx_desc *ring = rxq->ring;
 	uint16_t idx = rxq->next, mask = rxq->mask, nb_rx = 0;
 
+	/* one descriptor a packet here: descriptors ready bound the packets */
+	nb_pkts = svnic_rx_ready(rxq, idx, nb_pkts);
 	while (nb_rx < nb_pkts) {
 		volatile union svnic_rx_desc *rxd = &ring[idx];
 		struct rte_mbuf *m;
@@ -336,9 +415,8 @@ svnic_recv_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pkts)
 			rte_pktmbuf_free_seg(m);
 			continue;
 		}
-		m->data_len = len;
-		m->pkt_len = len;
-		svnic_rx_pkt_meta(rxq, m, rxd, st);
+		svnic_rx_mbuf_rearm(rxq, m, len);
+		svnic_rx_pkt_meta(m, rxd, st);
 		rx_pkts[nb_rx++] = m;
 	}
 	rxq->next = idx;
@@ -358,8 +436,9 @@ svnic_recv_scattered_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pk
 	volatile union svnic_rx_desc *ring = rxq->ring;
 	struct rte_mbuf *first = rxq->pkt_first, *last = rxq->pkt_last;
 	uint16_t idx = rxq->next, mask = rxq->mask, nb_rx = 0;
+	uint16_t nb_desc = svnic_rx_ready(rxq, idx, rxq->mask);
 
-	while (nb_rx < nb_pkts) {
+	while (nb_rx < nb_pkts && nb_desc-- > 0) {
 		volatile union svnic_rx_desc *rxd = &ring[idx];
 		struct rte_mbuf *m;
 		uint16_t st;
@@ -368,7 +447,7 @@ svnic_recv_scattered_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pk
 		if (!(st & SVNIC_RXD_ST_DONE))
 			break;
 		m = rxq->sw_ring[idx];
-		m->data_len = rxd->wb.len;
+		svnic_rx_mbuf_rearm(rxq, m, rxd->wb.len);
 		idx = (uint16_t)((idx + 1) & mask);
 		if ((idx & 3) == 0)
 			rte_prefetch0((const void *)(uintptr_t)&ring[(idx + 4) & mask]);
@@ -377,6 +456,7 @@ svnic_recv_scattered_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pk
 			first = m;
 			first->pkt_len = m->data_len;
 		} else {
+			m->ol_flags &= RTE_MBUF_F_EXTERNAL;
 			last->next = m;
 			first->nb_segs++;
 			first->pkt_len += m->data_len;
@@ -384,7 +464,7 @@ svnic_recv_scattered_pkts(void *queue, struct rte_mbuf **rx_pkts, uint16_t nb_pk
 		last = m;
 		if (!(st & SVNIC_RXD_ST_EOP))
 			continue;
-		svnic_rx_pkt_meta(rxq, first, rxd, st);
+		svnic_rx_pkt_meta(first, rxd, st);
 		rx_pkts[nb_rx++] = first;
 		first = NULL;
 	}
@@ -483,13 +563,15 @@ svnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 		goto nomem;
 	mz = rte_eth_dma_zone_reserve(dev, "svnic_tx_ring", qid,
 				      (size_t)nb_desc * sizeof(struct svnic_tx_desc) +
-				      SVNIC_RING_COLOUR_MAX, SVNIC_RING_ALIGN, (int)socket_id);
+				      SVNIC_RING_EXTRA, SVNIC_RING_ALIGN, (int)socket_id);
 	if (mz == NULL)
 		goto nomem;
 	txq->mz = mz;
 	txq->ring = (volatile struct svnic_tx_desc *)((uint8_t *)mz->addr +
 						      svnic_ring_colour(qid, true));
 	txq->ring_iova = mz->iova + svnic_ring_colour(qid, true);
+	txq->head_wb_iova = txq->ring_iova + (uint64_t)nb_desc * sizeof(struct svnic_tx_desc) +
+			    SVNIC_HEAD_WB_GAP;
 	txq->nb_desc = nb_desc;
 	txq->mask = (uint16_t)(nb_desc - 1);
 	txq->rs_thresh = rs;
@@ -498,6 +580,7 @@ svnic_tx_queue_setup(struct rte_eth_dev *dev, uint16_t qid, uint16_t nb_desc,
 	txq->queue_id = qid;
 	txq->deferred_start = conf->tx_deferred_start != 0;
 	txq->offloads = conf->offloads | dev->data->dev_conf.txmode.offloads;
+	txq->fast_free = (txq->offloads & RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE) != 0;
 	dev->data->tx_queues[qid] = txq;
 	SVNIC_DRV_LOG(DEBUG, "TX queue %u: %u descriptors at IOVA 0x%" PRIx64 ", RS every %u",
 		      qid, nb_desc, txq->ring_iova, rs);
@@ -512,10 +595,15 @@ nomem:
 void
 svnic_tx_queue_prepare(struct svnic_tx_queue *txq, volatile uint32_t *tail_db,
 		       uint64_t *summary, uint64_t summary_bit, const volatile uint32_t *sleeping,
-		       void (*kick)(void *), void *ctx)
+		       void (*kick)(void *), void *ctx, bool head_wb)
 {
-	memset(RTE_PTR_ADD(txq->mz->addr, svnic_ring_colour(txq->queue_id, true)), 0,
-	       (size_t)txq->nb_desc * sizeof(struct svnic_tx_desc));
+	void *ring = RTE_PTR_ADD(txq->mz->addr, svnic_ring_colour(txq->queue_id, true));
+	size_t bytes = (size_t)txq->nb_desc * sizeof(struct svnic_tx_desc);
+
+	memset(ring, 0, bytes);
+	txq->head_wb = svnic_head_wb_reset(ring, bytes);
+	if (!head_wb)
+		txq->head_wb = NULL;
 	txq->tail_db = tail_db;
 	txq->summary = summary;
 	txq->summary_bit = summary_bit;
@@ -549,26 +637,69 @@ svnic_tx_free_count(const struct svnic_tx_queue *txq)
 }
 
 /*
- * Reclaim one block of rs_thresh descriptors: next_clean is a multiple of
+ * How many descriptors from next_clean the device is done with. With head
+ * write-back, all before its head (a head outside what is posted is not
+ * believed); else one block of rs_thresh: next_clean is a multiple of
  * rs_thresh and the block's last descriptor carries RS, so its DONE means the
  * device has read every buffer of the block (spec "Completion").
  */
+static inline uint16_t
+svnic_tx_done(const struct svnic_tx_queue *txq)
+{
+	uint16_t first = txq->next_clean, posted = (uint16_t)((txq->tail - first) & txq->mask);
+	uint16_t n;
+
+	if (txq->head_wb != NULL) {
+		n = (uint16_t)((__atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE) - first) &
+			       txq->mask);
+		return n <= posted ? n : 0;
+	}
+	/* Not posted in this lap yet: its DONE would be the previous lap's. */
+	if (posted < txq->rs_thresh)
+		return 0;
+	n = (uint16_t)(first + txq->rs_thresh - 1);
+	if (!(__atomic_load_n(&txq->ring[n].flags, __ATOMIC_ACQUIRE) & SVNIC_TXD_F_DONE))
+		return 0;
+	return txq->rs_thresh;
+}
+
+/*
+ * MBUF_FAST_FREE: one pool, reference count 1, and xmit left every segment
+ * unchained, so the segments go back to their pool as they are, without a
+ * look at any of them but the first (for its pool).
+ */
+static void
+svnic_tx_fast_free(struct svnic_tx_queue *txq, uint16_t done)
+{
+	uint16_t idx = txq->next_clean, n;
+	struct rte_mempool *mp = txq->sw_ring[idx]->pool;
+
+	while (done > 0) {
+		n = RTE_MIN(done, (uint16_t)(txq->mask + 1 - idx));
+		rte_mempool_put_bulk(mp, (void **)&txq->sw_ring[idx], n);
+		idx = (uint16_t)((idx + n) & txq->mask);
+		done = (uint16_t)(done - n);
+	}
+	txq->next_clean = idx;
+}
+
+/* Reclaim what the device is done with; @return descriptors reclaimed. */
 static uint16_t
 svnic_tx_clean(struct svnic_tx_queue *txq)
 {
 	struct rte_mbuf *bulk[SVNIC_TX_FREE_BULK];
-	uint16_t first = txq->next_clean, rs = txq->rs_thresh, last, i, nb = 0;
+	uint16_t done = svnic_tx_done(txq), i, idx, nb = 0;
 
-	/* Not posted in this lap yet: its DONE would be the previous lap's. */
-	if (((txq->tail - first) & txq->mask) < rs)
+	if (done == 0)
 		return 0;
-	last = (uint16_t)(first + rs - 1);
-	if (!(__atomic_load_n(&txq->ring[last].flags, __ATOMIC_ACQUIRE) & SVNIC_TXD_F_DONE))
-		return 0;
-	for (i = first; i <= last; i++) {
-		struct rte_mbuf *m = txq->sw_ring[i];
+	if (txq->fast_free) {
+		svnic_tx_fast_free(txq, done);
+		return done;
+	}
+	for (i = 0, idx = txq->next_clean; i < done; i++, idx = (uint16_t)((idx + 1) & txq->mask)) {
+		struct rte_mbuf *m = txq->sw_ring[idx];
 
-		txq->sw_ring[i] = NULL;
+		txq->sw_ring[idx] = NULL;
 		if (m == NULL)
 			continue;
 		m = rte_pktmbuf_prefree_seg(m);
@@ -582,8 +713,8 @@ svnic_tx_clean(struct svnic_tx_queue *txq)
 	}
 	if (nb > 0)
 		rte_mempool_put_bulk(bulk[0]->pool, (void **)bulk, nb);
-	txq->next_clean = (uint16_t)((last + 1) & txq->mask);
-	return rs;
+	txq->next_clean = idx;
+	return done;
 }
 
 static inline uint16_t
@@ -617,12 +748,17 @@ svnic_tx_first_flags(const struct rte_mbuf *m, uint16_t *tci, uint16_t *hdr_lens
 	return f;
 }
 
-/* A packet the device cannot take: more than 16 segments, or a segment too long. */
+/*
+ * A packet the device cannot take: more than 16 segments, or a segment too
+ * long. A single segment is judged on the mbuf's first line alone.
+ */
 static inline bool
 svnic_tx_pkt_bad(const struct rte_mbuf *m)
 {
 	const struct rte_mbuf *s;
 
+	if (likely(m->nb_segs == 1))
+		return m->data_len == 0 || m->data_len > SVNIC_TX_SEG_MAX;
 	if (unlikely(m->nb_segs > SVNIC_TX_SEGS_MAX || m->pkt_len == 0))
 		return true;
 	for (s = m; s != NULL; s = s->next)
@@ -638,6 +774,8 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 	volatile struct svnic_tx_desc *ring = txq->ring;
 	uint16_t mask = txq->mask, rs_mask = (uint16_t)(txq->rs_thresh - 1);
 	uint16_t tail = txq->tail, nb_tx, nb_free;
+	/* with head write-back the device writes nothing into the ring */
+	uint16_t rs_flag = txq->head_wb == NULL ? SVNIC_TXD_F_RS : 0;
 
 	nb_free = svnic_tx_free_count(txq);
 	if (nb_free < txq->free_thresh) {
@@ -667,6 +805,21 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 			continue;
 		}
 		first_flags = svnic_tx_first_flags(m, &tci, &hdr_lens);
+		if (likely(m->nb_segs == 1)) {
+			/* one descriptor, from the mbuf's first line alone */
+			volatile struct svnic_tx_desc *d = &ring[tail];
+
+			d->addr = rte_cpu_to_le_64(rte_mbuf_data_iova(m));
+			d->len = m->data_len;
+			d->vlan_tci = tci;
+			d->hdr_lens = hdr_lens;
+			d->flags = (uint16_t)(first_flags | SVNIC_TXD_F_EOP |
+					      ((tail & rs_mask) == rs_mask ? rs_flag : 0));
+			txq->sw_ring[tail] = m;
+			tail = (uint16_t)((tail + 1) & mask);
+			nb_free--;
+			continue;
+		}
 		/* EOP goes on the last segment with bytes in it */
 		for (s = m; s != NULL; s = s->next)
 			if (s->data_len != 0)
@@ -676,6 +829,11 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 			uint16_t flags;
 
 			next = s->next;
+			if (txq->fast_free) {
+				/* cleaning puts segments back as they are: unchain them now */
+				s->next = NULL;
+				s->nb_segs = 1;
+			}
 			/* len 0 faults the function (spec "TX descriptor"): leave it out */
 			if (unlikely(s->data_len == 0)) {
 				rte_pktmbuf_free_seg(s);
@@ -686,7 +844,7 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 			if (s == last)
 				flags |= SVNIC_TXD_F_EOP;
 			if ((tail & rs_mask) == rs_mask)
-				flags |= SVNIC_TXD_F_RS;
+				flags |= rs_flag;
 			d->addr = rte_cpu_to_le_64(rte_mbuf_data_iova(s));
 			d->len = s->data_len;
 			d->vlan_tci = first ? tci : 0;

@@ -45,6 +45,10 @@ struct svnic_rx_queue {
 	struct rte_mbuf **sw_ring;
 	volatile uint32_t *tail_db;	/* RX_TAIL of the queue's doorbell slot */
 	struct rte_mempool *mp;
+	/* the device's head write-back (spec "Head write-back"), or NULL: poll DONE */
+	const volatile uint32_t *head_wb;
+	/* data_off, refcnt, nb_segs, port of a fresh mbuf: one store (rearm_data) */
+	uint64_t mbuf_init;
 	uint16_t mask;
 	uint16_t next;			/* next descriptor to look at for DONE */
 	uint16_t tail;			/* next descriptor to post a buffer in */
@@ -58,6 +62,7 @@ struct svnic_rx_queue {
 	/* cold */
 	const struct rte_memzone *mz;
 	uint64_t ring_iova;
+	uint64_t head_wb_iova;		/* where the device writes its head, if asked to */
 	uint16_t nb_desc;
 	uint16_t queue_id;		/* ethdev queue */
 	uint16_t buf_size;		/* what the device may write per buffer */
@@ -76,7 +81,10 @@ struct svnic_tx_queue {
 	const volatile uint32_t *sleeping;	/* the notify page's SLEEPING */
 	void (*kick)(void *ctx);	/* write KICK (trapped) */
 	void *kick_ctx;
+	/* the device's head write-back, or NULL: RS descriptors and their DONE */
+	const volatile uint32_t *head_wb;
 	uint64_t summary_bit;
+	bool fast_free;			/* RTE_ETH_TX_OFFLOAD_MBUF_FAST_FREE */
 	uint16_t mask;
 	uint16_t tail;			/* next descriptor to write */
 	uint16_t next_clean;		/* oldest descriptor not yet reclaimed */
@@ -88,6 +96,7 @@ struct svnic_tx_queue {
 	/* cold */
 	const struct rte_memzone *mz;
 	uint64_t ring_iova;
+	uint64_t head_wb_iova;
 	uint16_t nb_desc;
 	uint16_t queue_id;
 	bool deferred_start;
@@ -107,18 +116,39 @@ void svnic_tx_queue_release(struct rte_eth_dev *dev, uint16_t qid);
 /**
  * Before the device enables the queue: clear the ring, zero the tail in
  * @p tail_db (the device expects 0), fill every descriptor but one with a buffer.
+ * With @p head_wb the burst reads the device's head write-back, which the
+ * driver must then ask for at @p rxq->head_wb_iova (QUEUE_CONFIG HEAD_WB).
  * @return 0 or -ENOMEM.
  */
-int svnic_rx_queue_prepare(struct svnic_rx_queue *rxq, volatile uint32_t *tail_db);
+int svnic_rx_queue_prepare(struct svnic_rx_queue *rxq, volatile uint32_t *tail_db,
+			   bool head_wb);
 /** After the device enabled it: publish the posted buffers (RX_TAIL). */
 void svnic_rx_queue_post(struct svnic_rx_queue *rxq);
 /** After the device disabled it (its DMA is over): free the buffers. */
 void svnic_rx_queue_drain(struct svnic_rx_queue *rxq);
 
-/** Before the device enables the queue: clear the ring, bind the doorbell. */
+/**
+ * Before the device enables the queue: clear the ring, bind the doorbell.
+ * With @p head_wb, completions come from the device's head write-back at
+ * @p txq->head_wb_iova (QUEUE_CONFIG HEAD_WB) and no descriptor asks for RS.
+ */
 void svnic_tx_queue_prepare(struct svnic_tx_queue *txq, volatile uint32_t *tail_db,
 			    uint64_t *summary, uint64_t summary_bit,
-			    const volatile uint32_t *sleeping, void (*kick)(void *), void *ctx);
+			    const volatile uint32_t *sleeping, void (*kick)(void *), void *ctx,
+			    bool head_wb);
+
+/** The IOVA to give QUEUE_CONFIG for head write-back: 0 when the queue polls DONE. */
+static inline uint64_t
+svnic_rx_queue_head_wb_iova(const struct svnic_rx_queue *rxq)
+{
+	return rxq->head_wb != NULL ? rxq->head_wb_iova : 0;
+}
+
+static inline uint64_t
+svnic_tx_queue_head_wb_iova(const struct svnic_tx_queue *txq)
+{
+	return txq->head_wb != NULL ? txq->head_wb_iova : 0;
+}
 /** After the device disabled it: free every segment not reclaimed yet. */
 void svnic_tx_queue_drain(struct svnic_tx_queue *txq);
 

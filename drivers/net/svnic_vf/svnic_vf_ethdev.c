@@ -416,7 +416,7 @@ svnic_vf_rxq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 	int ret;
 
 	ret = svnic_rx_queue_prepare(rxq, svnic_hw_bar0_addr(&ad->hw, SVNIC_VF_DB(qid) +
-							      SVNIC_DB_RX_TAIL));
+							      SVNIC_DB_RX_TAIL), false);
 	if (ret < 0)
 		return ret;
 	memset(&q, 0, sizeof(q));
@@ -446,7 +446,7 @@ svnic_vf_txq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_TX_SUMMARY(0)),
 			       svnic_vf_qbit(qid),
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_SLEEPING),
-			       svnic_hw_kick, &ad->hw);
+			       svnic_hw_kick, &ad->hw, false);
 	memset(&q, 0, sizeof(q));
 	q.queue = qid;
 	q.type = SVNIC_MBX_QTYPE_TX;
