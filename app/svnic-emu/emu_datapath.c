@@ -61,6 +61,9 @@ struct emu_dp {
 		struct svnic_rx_desc_wb wb;
 	} wb[EMU_WB_MAX];
 	unsigned int nb_wb;
+	/* frames the loopback uplink sent straight back, to switch again */
+	struct emu_pkt *back[EMU_BURST];
+	unsigned int nb_back;
 	/* the RX buffers of the batch being written, looked up once */
 	void *rx_bufs[EMU_DL_MAX];
 	uint8_t scratch[EMU_FRAME_MAX];
@@ -510,11 +513,79 @@ emu_vport_owner(struct emu_dev *dev, uint16_t vport)
 	return emu_dev_vf(dev, func & SVNIC_AQ_FUNC_VF_MASK);
 }
 
+/* The locks emu_switch_and_deliver() holds between two writes of the deliveries. */
+struct emu_sw_hold {
+	bool uplink;
+};
+
+static void
+emu_sw_release(struct emu_dp *dp, struct emu_sw_hold *h)
+{
+	if (h->uplink)
+		pthread_mutex_unlock(&dp->dev->uplink_lock);
+	h->uplink = false;
+	pthread_rwlock_unlock(&dp->dev->sw_lock);
+}
+
+/*
+ * Queue @p p for the VPort @p dst names; a full list is written out between
+ * two holds of the switch's lock (never held while a function's lock is taken).
+ */
+static void
+emu_dl_add(struct emu_dp *dp, struct emu_pkt *p, const struct svnic_sw_dest *dst,
+	   struct emu_sw_hold *h)
+{
+	struct emu_dev *dev = dp->dev;
+	struct emu_func *owner = emu_vport_owner(dev, dst->port);
+	struct emu_delivery *d;
+
+	if (owner == NULL)
+		return;
+	if (dp->nb_dl == EMU_DL_MAX) {
+		emu_sw_release(dp, h);
+		emu_rx_flush(dp);
+		pthread_rwlock_rdlock(&dev->sw_lock);
+	}
+	d = &dp->dl[dp->nb_dl++];
+	d->pkt = p;
+	d->owner = owner;
+	d->dest = *dst;
+	d->payload_off = dp->res.payload_off;
+	d->dq = (uint16_t)(dev->vports[dst->port].cfg.queue_base + dst->queue);
+}
+
+/*
+ * Out of the uplink. A frame that leaves unchanged and finds the loopback
+ * empty comes straight back: it is queued in dp->back to be switched again
+ * as arriving from the uplink, with no copy through the loopback's ring.
+ */
+static void
+emu_uplink_out(struct emu_dp *dp, struct emu_pkt *p, const struct svnic_sw_dest *dst,
+	       struct emu_sw_hold *h)
+{
+	struct emu_dev *dev = dp->dev;
+	int n;
+
+	if (dev->uplink == NULL)
+		return;
+	if (!h->uplink) {
+		pthread_mutex_lock(&dev->uplink_lock);
+		h->uplink = true;
+	}
+	if (svnic_sw_out_unchanged(&dp->res, dst) &&
+	    svnic_uplink_reflect(dev->uplink, p->data, p->len)) {
+		dp->back[dp->nb_back++] = p;
+		return;
+	}
+	n = svnic_sw_write(&dp->res, dst, p->data, p->len, dp->scratch, sizeof(dp->scratch));
+	if (n > 0)
+		svnic_uplink_send(dev->uplink, dp->scratch, (size_t)n);
+}
+
 /*
  * Switch the staged burst under one hold of the switch's lock, sending what
- * goes to the uplink on the way (its lock also taken once), then fill the RX
- * rings. The switch's lock is never held while a function's lock is taken: a
- * full delivery list is written out between two holds.
+ * goes to the uplink on the way (its lock also taken once), then what the
+ * loopback sent straight back, then fill the RX rings.
  */
 static unsigned int
 emu_switch_and_deliver(struct emu_dp *dp)
@@ -522,9 +593,10 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	struct emu_dev *dev = dp->dev;
 	uint64_t now = emu_now_ns();
 	unsigned int i, j, moved = dp->nb_pkts;
-	bool uplink_held = false;
+	struct emu_sw_hold h = { .uplink = false };
 
 	dp->nb_dl = 0;
+	dp->nb_back = 0;
 	pthread_rwlock_rdlock(&dev->sw_lock);
 	for (i = 0; i < dp->nb_pkts; i++) {
 		struct emu_pkt *p = &dp->pkts[i];
@@ -533,47 +605,25 @@ emu_switch_and_deliver(struct emu_dp *dp)
 			continue;
 		for (j = 0; j < dp->res.nb_dests; j++) {
 			const struct svnic_sw_dest *dst = &dp->res.dests[j];
-			struct emu_delivery *d;
-			struct emu_func *owner;
 
-			if (dst->port == SVNIC_SW_UPLINK) {
-				int n;
-
-				if (dev->uplink == NULL)
-					continue;
-				n = svnic_sw_write(&dp->res, dst, p->data, p->len, dp->scratch,
-						   sizeof(dp->scratch));
-				if (n <= 0)
-					continue;
-				if (!uplink_held) {
-					pthread_mutex_lock(&dev->uplink_lock);
-					uplink_held = true;
-				}
-				svnic_uplink_send(dev->uplink, dp->scratch, (size_t)n);
-				continue;
-			}
-			owner = emu_vport_owner(dev, dst->port);
-			if (owner == NULL)
-				continue;
-			if (dp->nb_dl == EMU_DL_MAX) {
-				if (uplink_held)
-					pthread_mutex_unlock(&dev->uplink_lock);
-				uplink_held = false;
-				pthread_rwlock_unlock(&dev->sw_lock);
-				emu_rx_flush(dp);
-				pthread_rwlock_rdlock(&dev->sw_lock);
-			}
-			d = &dp->dl[dp->nb_dl++];
-			d->pkt = p;
-			d->owner = owner;
-			d->dest = *dst;
-			d->payload_off = dp->res.payload_off;
-			d->dq = (uint16_t)(dev->vports[dst->port].cfg.queue_base + dst->queue);
+			if (dst->port == SVNIC_SW_UPLINK)
+				emu_uplink_out(dp, p, dst, &h);
+			else
+				emu_dl_add(dp, p, dst, &h);
 		}
 	}
-	if (uplink_held)
-		pthread_mutex_unlock(&dev->uplink_lock);
-	pthread_rwlock_unlock(&dev->sw_lock);
+	/* what comes in from the uplink never goes back out of it */
+	for (i = 0; i < dp->nb_back; i++) {
+		struct emu_pkt *p = dp->back[i];
+
+		if (svnic_sw_forward(dev->sw, SVNIC_SW_UPLINK, p->data, p->len, now,
+				     &dp->res) < 0)
+			continue;
+		for (j = 0; j < dp->res.nb_dests; j++)
+			if (dp->res.dests[j].port != SVNIC_SW_UPLINK)
+				emu_dl_add(dp, p, &dp->res.dests[j], &h);
+	}
+	emu_sw_release(dp, &h);
 	emu_rx_flush(dp);
 	dp->nb_pkts = 0;
 	return moved;
@@ -660,7 +710,8 @@ emu_poll_uplink(struct emu_dp *dp)
 	struct emu_dev *dev = dp->dev;
 	unsigned int n = 0;
 
-	if (dev->uplink == NULL)
+	/* the loopback is mostly empty now that unchanged frames skip it: no lock then */
+	if (dev->uplink == NULL || svnic_uplink_surely_empty(dev->uplink))
 		return 0;
 	pthread_mutex_lock(&dev->uplink_lock);
 	while (dp->nb_pkts < EMU_BURST) {

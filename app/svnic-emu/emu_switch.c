@@ -802,6 +802,13 @@ svnic_sw_write_frame(uint16_t payload_off, const struct svnic_sw_dest *d, const 
 	return (int)(n + tail);
 }
 
+bool
+svnic_sw_out_unchanged(const struct svnic_sw_result *res, const struct svnic_sw_dest *d)
+{
+	/* no tag in, none out: the output is the 12 addresses and the rest as they were */
+	return d->tpid == 0 && res->payload_off == SVNIC_SW_ETH_HLEN;
+}
+
 int
 svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 	       const uint8_t *frame, size_t len, uint8_t *out, size_t cap)

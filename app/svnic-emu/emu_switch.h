@@ -302,6 +302,9 @@ int svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, si
 size_t svnic_sw_out_len(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 			size_t len);
 
+/** @return whether the frame delivered to @p d is the input, byte for byte. */
+bool svnic_sw_out_unchanged(const struct svnic_sw_result *res, const struct svnic_sw_dest *d);
+
 /**
  * Assemble the frame delivered to @p d from the input @p frame into @p out.
  *

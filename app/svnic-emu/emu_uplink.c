@@ -227,7 +227,8 @@ svnic_uplink_loop_send(struct svnic_uplink *ul, const uint8_t *frame, size_t len
 	tail = (lp->head + lp->count) % lp->depth;
 	memcpy(lp->slots + (size_t)tail * lp->slot_size, frame, len);
 	lp->lens[tail] = (uint32_t)len;
-	lp->count++;
+	/* count is also read without the lock (svnic_uplink_surely_empty) */
+	__atomic_store_n(&lp->count, lp->count + 1, __ATOMIC_RELEASE);
 	return 0;
 }
 
@@ -243,7 +244,7 @@ svnic_uplink_loop_recv(struct svnic_uplink *ul, uint8_t *buf, size_t cap)
 	if (len <= cap)
 		memcpy(buf, lp->slots + (size_t)lp->head * lp->slot_size, len);
 	lp->head = (lp->head + 1) % lp->depth;
-	lp->count--;
+	__atomic_store_n(&lp->count, lp->count - 1, __ATOMIC_RELEASE);
 	return len <= cap ? (ssize_t)len : -EMSGSIZE;
 }
 
@@ -587,6 +588,37 @@ svnic_uplink_send(struct svnic_uplink *ul, const uint8_t *frame, size_t len)
 	ul->stats.tx_bytes += len;
 	svnic_uplink_capture(ul, frame, len);
 	return 0;
+}
+
+bool
+svnic_uplink_reflect(struct svnic_uplink *ul, const uint8_t *frame, size_t len)
+{
+	const struct svnic_uplink_loop *lp;
+
+	if (ul == NULL || frame == NULL || len == 0 || len > ul->frame_max ||
+	    ul->ops != &svnic_uplink_loop_ops)
+		return false;
+	lp = svnic_uplink_priv(ul);
+	if (lp->count != 0)
+		return false;
+	ul->stats.tx_packets++;
+	ul->stats.tx_bytes += len;
+	svnic_uplink_capture(ul, frame, len);
+	ul->stats.rx_packets++;
+	ul->stats.rx_bytes += len;
+	svnic_uplink_capture(ul, frame, len);
+	return true;
+}
+
+bool
+svnic_uplink_surely_empty(const struct svnic_uplink *ul)
+{
+	const struct svnic_uplink_loop *lp;
+
+	if (ul == NULL || ul->ops != &svnic_uplink_loop_ops)
+		return false;
+	lp = ul->priv;
+	return __atomic_load_n(&lp->count, __ATOMIC_ACQUIRE) == 0;
 }
 
 ssize_t

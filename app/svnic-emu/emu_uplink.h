@@ -126,6 +126,24 @@ void svnic_uplink_close(struct svnic_uplink *ul);
 int svnic_uplink_send(struct svnic_uplink *ul, const uint8_t *frame, size_t len);
 
 /**
+ * The loopback's short cut: with nothing queued in its ring, a loopback
+ * uplink takes @p frame as sent and received at once (counted, and captured,
+ * both ways), and the caller switches it again as arriving from the uplink
+ * without the frame going through the ring. Frames queued ahead keep it
+ * from jumping the queue; another kind of uplink never reflects.
+ *
+ * @return true if taken; false: send it with svnic_uplink_send().
+ */
+bool svnic_uplink_reflect(struct svnic_uplink *ul, const uint8_t *frame, size_t len);
+
+/**
+ * Whether a receive would surely find nothing, without the caller's lock: true
+ * only for a loopback whose queue looked empty (a frame queued meanwhile by
+ * another thread is seen on a later look). Other kinds answer false.
+ */
+bool svnic_uplink_surely_empty(const struct svnic_uplink *ul);
+
+/**
  * Receive one frame, non-blocking.
  *
  * @return its length, 0 when none is waiting, -EMSGSIZE (longer than @p cap:

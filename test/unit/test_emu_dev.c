@@ -1603,6 +1603,44 @@ test_dp_multi_seg_and_vlan(void)
 	env_down();
 }
 
+/*
+ * On the loopback, untagged frames come straight back and a frame tagged on
+ * the way out goes through the uplink's queue: a burst that mixes them still
+ * arrives in the order it was sent.
+ */
+static void
+test_dp_loopback_order(void)
+{
+	struct svnic_tx_desc *d;
+	uint32_t i;
+
+	env_pf_port();
+	rx_post(pf(), 0, 0, 8);
+	CU_ASSERT_EQUAL(vlan_filter(SVNIC_AQ_OP_VLAN_FILTER_ADD, 0, 100), 0);
+	for (i = 0; i < 4; i++) {
+		d = txd(pf(), 0, i);
+		frame(gp(&E.pf_mem, TXB(0, i)), MAC_NOBODY, MAC_PF, 60 + i, (uint8_t)i);
+		d->addr = TXB(0, i);
+		d->len = (uint16_t)(60 + i);
+		d->flags = SVNIC_TXD_F_EOP | (i == 3 ? SVNIC_TXD_F_RS : 0);
+		if (i == 1) {
+			d->flags |= SVNIC_TXD_F_VLAN_INS;
+			d->vlan_tci = 100;
+		}
+	}
+	db_tx(pf(), 0, 4);
+	poll_once();
+	CU_ASSERT(tx_done(pf(), 0, 3));
+	for (i = 0; i < 4; i++)
+		CU_ASSERT_EQUAL(rx_status(pf(), 0, i), SVNIC_RXD_ST_DONE | SVNIC_RXD_ST_EOP);
+	CU_ASSERT(rx_matches(pf(), 0, 0, pf(), 0, 0, 60));
+	CU_ASSERT_EQUAL(rxd(pf(), 0, 1)->wb.len, 61 + 4);
+	CU_ASSERT_EQUAL(memcmp(gp(&E.pf_mem, RXB(0, 1)) + 12, "\x81\x00\x00\x64", 4), 0);
+	CU_ASSERT(rx_matches(pf(), 0, 2, pf(), 0, 2, 62));
+	CU_ASSERT(rx_matches(pf(), 0, 3, pf(), 0, 3, 63));
+	env_down();
+}
+
 static void
 test_dp_tx_mtu(void)
 {
@@ -2537,6 +2575,7 @@ static CU_TestInfo datapath_tests[] = {
 	UNIT_TEST(test_dp_nobuf_drop),
 	UNIT_TEST(test_dp_tx_mtu),
 	UNIT_TEST(test_dp_loopback),
+	UNIT_TEST(test_dp_loopback_order),
 	UNIT_TEST(test_dp_multi_seg_and_vlan),
 	UNIT_TEST(test_dp_qint_arm),
 	CU_TEST_INFO_NULL,

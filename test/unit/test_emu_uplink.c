@@ -207,6 +207,59 @@ test_loopback_round_trip(void)
 	svnic_uplink_close(ul);
 }
 
+/*
+ * The short cut: an empty loopback takes a frame as sent and received at
+ * once; with frames queued it refuses, so nothing overtakes them; other
+ * uplinks never reflect.
+ */
+static void
+test_loopback_reflect(void)
+{
+	struct svnic_uplink_opts opts = { .frame_max = 1518, .loop_depth = 4 };
+	struct svnic_uplink_spec spec = { .kind = SVNIC_UPLINK_LOOPBACK };
+	struct svnic_uplink_stats st;
+	struct svnic_uplink *ul;
+	uint8_t f[64], big[1519], buf[128];
+
+	fill(f, sizeof(f), 7);
+	CU_ASSERT_EQUAL_FATAL(svnic_uplink_open(&spec, &opts, &ul, err, sizeof(err)), 0);
+	CU_ASSERT(svnic_uplink_surely_empty(ul));
+	CU_ASSERT(svnic_uplink_reflect(ul, f, sizeof(f)));
+	CU_ASSERT(svnic_uplink_reflect(ul, f, 60));
+	/* nothing went through the ring */
+	CU_ASSERT_EQUAL(svnic_uplink_recv(ul, buf, sizeof(buf)), 0);
+	/* refused: too long, empty, NULL */
+	CU_ASSERT(!svnic_uplink_reflect(ul, big, sizeof(big)));
+	CU_ASSERT(!svnic_uplink_reflect(ul, f, 0));
+	CU_ASSERT(!svnic_uplink_reflect(ul, NULL, 60));
+	CU_ASSERT(!svnic_uplink_reflect(NULL, f, 60));
+	/* a frame queued ahead: no overtaking until it is received */
+	f[0] = 1;
+	CU_ASSERT_EQUAL(svnic_uplink_send(ul, f, sizeof(f)), 0);
+	CU_ASSERT(!svnic_uplink_surely_empty(ul));
+	CU_ASSERT(!svnic_uplink_reflect(ul, f, sizeof(f)));
+	CU_ASSERT_EQUAL(svnic_uplink_recv(ul, buf, sizeof(buf)), 64);
+	CU_ASSERT(svnic_uplink_surely_empty(ul));
+	CU_ASSERT_EQUAL(buf[0], 1);
+	CU_ASSERT(svnic_uplink_reflect(ul, f, sizeof(f)));
+	/* counted both ways, like a frame through the ring */
+	CU_ASSERT_EQUAL(svnic_uplink_stats_get(ul, &st), 0);
+	CU_ASSERT_EQUAL(st.tx_packets, 4);
+	CU_ASSERT_EQUAL(st.tx_bytes, 64 + 60 + 64 + 64);
+	CU_ASSERT_EQUAL(st.rx_packets, 4);
+	CU_ASSERT_EQUAL(st.rx_bytes, 64 + 60 + 64 + 64);
+	CU_ASSERT_EQUAL(st.tx_drops, 0);
+	svnic_uplink_close(ul);
+
+	spec.kind = SVNIC_UPLINK_NULL;
+	CU_ASSERT_EQUAL_FATAL(svnic_uplink_open(&spec, &opts, &ul, err, sizeof(err)), 0);
+	CU_ASSERT(!svnic_uplink_reflect(ul, f, sizeof(f)));
+	CU_ASSERT(!svnic_uplink_surely_empty(ul));
+	CU_ASSERT_EQUAL(svnic_uplink_stats_get(ul, &st), 0);
+	CU_ASSERT_EQUAL(st.tx_packets, 0);
+	svnic_uplink_close(ul);
+}
+
 static void
 test_loopback_overflow(void)
 {
@@ -496,6 +549,7 @@ static CU_TestInfo backend_tests[] = {
 	UNIT_TEST(test_null),
 	UNIT_TEST(test_loopback_round_trip),
 	UNIT_TEST(test_loopback_overflow),
+	UNIT_TEST(test_loopback_reflect),
 	UNIT_TEST(test_pcap_capture),
 	UNIT_TEST(test_tap),
 	CU_TEST_INFO_NULL,
