@@ -534,6 +534,7 @@ svnic_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (txq == NULL || !txq->started)
 		return 0;
+	svnic_tx_queue_flush(txq, SVNIC_TX_FLUSH_TIMEOUT_US);
 	ret = svnic_queue_disable(svnic_adapter(dev), qid, SVNIC_AQ_QTYPE_TX);
 	if (ret == 0)
 		svnic_tx_queue_drain(txq);

@@ -11,6 +11,7 @@
 
 #include <rte_atomic.h>
 #include <rte_common.h>
+#include <rte_cycles.h>
 #include <rte_io.h>
 #include <rte_malloc.h>
 #include <rte_mbuf.h>
@@ -857,6 +858,13 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 		}
 	}
 	if (likely(tail != txq->tail)) {
+		/*
+		 * Without head write-back, RS on a burst's last descriptor too: its
+		 * DONE tells svnic_tx_queue_flush() the burst is out. Cleaning only
+		 * ever reads the DONE of RS at its fixed places.
+		 */
+		if (rs_flag != 0)
+			ring[(tail - 1) & mask].flags |= SVNIC_TXD_F_RS;
 		/* 1-3 of the TX doorbell protocol: descriptors, release, tail. */
 		rte_io_wmb();
 		rte_write32_relaxed(tail, txq->tail_db);
@@ -870,6 +878,40 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 		}
 	}
 	return nb_tx;
+}
+
+/* Whether the device has read every descriptor posted so far. */
+static bool
+svnic_tx_all_sent(const struct svnic_tx_queue *txq)
+{
+	uint16_t last = (uint16_t)((txq->tail - 1) & txq->mask);
+
+	if (txq->next_clean == txq->tail)
+		return true;
+	if (txq->head_wb != NULL)
+		return __atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE) == txq->tail;
+	/* the last descriptor of every burst carries RS (svnic_xmit_pkts) */
+	return (__atomic_load_n(&txq->ring[last].flags, __ATOMIC_ACQUIRE) &
+		SVNIC_TXD_F_DONE) != 0;
+}
+
+int
+svnic_tx_queue_flush(struct svnic_tx_queue *txq, unsigned int timeout_us)
+{
+	uint64_t end = rte_get_timer_cycles() + rte_get_timer_hz() * timeout_us / 1000000u;
+
+	while (!svnic_tx_all_sent(txq)) {
+		if (rte_get_timer_cycles() > end) {
+			SVNIC_DRV_LOG(WARNING, "port %u TX queue %u: the device did not send "
+				      "%u descriptors within %u us; they are dropped",
+				      txq->port_id, txq->queue_id,
+				      (uint16_t)((txq->tail - txq->next_clean) & txq->mask),
+				      timeout_us);
+			return -ETIMEDOUT;
+		}
+		rte_delay_us_sleep(20);
+	}
+	return 0;
 }
 
 uint16_t

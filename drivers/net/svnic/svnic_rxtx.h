@@ -149,6 +149,15 @@ svnic_tx_queue_head_wb_iova(const struct svnic_tx_queue *txq)
 {
 	return txq->head_wb != NULL ? txq->head_wb_iova : 0;
 }
+/**
+ * Before the queue is disabled: wait up to @p timeout_us for the device to
+ * have read every descriptor posted (a disable drops what it has not reached),
+ * so that a port stopped right after rte_eth_tx_burst() still sends it all.
+ * @return 0, or -ETIMEDOUT (logged; the caller disables anyway).
+ */
+int svnic_tx_queue_flush(struct svnic_tx_queue *txq, unsigned int timeout_us);
+#define SVNIC_TX_FLUSH_TIMEOUT_US	100000u
+
 /** After the device disabled it: free every segment not reclaimed yet. */
 void svnic_tx_queue_drain(struct svnic_tx_queue *txq);
 

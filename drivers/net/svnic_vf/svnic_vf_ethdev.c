@@ -544,6 +544,7 @@ svnic_vf_tx_queue_stop(struct rte_eth_dev *dev, uint16_t qid)
 
 	if (txq == NULL || !txq->started)
 		return 0;
+	svnic_tx_queue_flush(txq, SVNIC_TX_FLUSH_TIMEOUT_US);
 	ret = svnic_vf_queues_disable(svnic_vf_adapter(dev), 0, svnic_vf_qbit(qid));
 	if (ret == 0)
 		svnic_tx_queue_drain(txq);
@@ -567,10 +568,12 @@ svnic_vf_dev_stop(struct rte_eth_dev *dev)
 			rx |= svnic_vf_qbit(i);
 	}
 	for (i = 0; i < dev->data->nb_tx_queues; i++) {
-		const struct svnic_tx_queue *txq = dev->data->tx_queues[i];
+		struct svnic_tx_queue *txq = dev->data->tx_queues[i];
 
-		if (txq != NULL && txq->started)
+		if (txq != NULL && txq->started) {
+			svnic_tx_queue_flush(txq, SVNIC_TX_FLUSH_TIMEOUT_US);
 			tx |= svnic_vf_qbit(i);
+		}
 	}
 	ret = svnic_vf_queues_disable(ad, rx, tx);
 	if (ret < 0)
