@@ -63,6 +63,9 @@ struct emu_dp {
 	unsigned int nb_wb;
 	/* the RX buffers of the batch being written, looked up once */
 	void *rx_bufs[EMU_DL_MAX];
+	/* VPorts whose counters changed since their blocks were last published */
+	uint64_t dirty[SVNIC_SW_PORT_WORDS];
+	bool any_dirty;
 	uint8_t scratch[EMU_FRAME_MAX];
 };
 
@@ -115,6 +118,43 @@ emu_head_wb(struct emu_func *f, struct emu_queue *q, uint32_t qid)
 		return;
 	}
 	__atomic_store_n(p, q->head, __ATOMIC_RELEASE);
+}
+
+static void
+emu_dp_mark(struct emu_dp *dp, uint16_t vport)
+{
+	if (vport >= SVNIC_SW_PORT_WORDS * 64u)
+		return;
+	dp->dirty[vport / 64] |= 1ull << (vport % 64);
+	dp->any_dirty = true;
+}
+
+/*
+ * Spec "Statistics pages": republish the blocks of the VPorts counted since
+ * the last time, under the switch's lock. Called before a batch's RX
+ * descriptors are written back (a driver that sees its packet finds it
+ * counted, as GET_STATS would) and at the end of a pass (what was dropped).
+ */
+static void
+emu_dp_publish(struct emu_dp *dp, bool clear)
+{
+	unsigned int w;
+
+	if (!dp->any_dirty || !dp->dev->stats_page)
+		return;
+	for (w = 0; w < SVNIC_SW_PORT_WORDS; w++) {
+		uint64_t bits = dp->dirty[w];
+
+		while (bits != 0) {
+			emu_vport_stats_publish(dp->dev, (uint16_t)(w * 64u +
+						(unsigned int)__builtin_ctzll(bits)));
+			bits &= bits - 1;
+		}
+		if (clear)
+			dp->dirty[w] = 0;
+	}
+	if (clear)
+		dp->any_dirty = false;
 }
 
 /* Copy the packets posted on one TX queue into the staging buffers. */
@@ -207,11 +247,13 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		done++;
 		if (too_big || len < 14) {
 			q->errors++;
+			emu_dp_mark(dp, q->vport);
 			continue;
 		}
 		/* spec "TX descriptor": over the VPort's MTU + 18 is dropped and counted */
 		if (len > dev->vports[q->vport].cfg.mtu + 18u) {
 			q->dropped++;
+			emu_dp_mark(dp, q->vport);
 			continue;
 		}
 		if (first_flags & SVNIC_TXD_F_VLAN_INS) {
@@ -531,6 +573,10 @@ emu_switch_and_deliver(struct emu_dp *dp)
 
 		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0)
 			continue;
+		for (j = 0; j < SVNIC_SW_PORT_WORDS; j++) {
+			dp->dirty[j] |= dp->res.counted[j];
+			dp->any_dirty |= dp->res.counted[j] != 0;
+		}
 		for (j = 0; j < dp->res.nb_dests; j++) {
 			const struct svnic_sw_dest *dst = &dp->res.dests[j];
 			struct emu_delivery *d;
@@ -559,6 +605,7 @@ emu_switch_and_deliver(struct emu_dp *dp)
 				if (uplink_held)
 					pthread_mutex_unlock(&dev->uplink_lock);
 				uplink_held = false;
+				emu_dp_publish(dp, false);
 				pthread_rwlock_unlock(&dev->sw_lock);
 				emu_rx_flush(dp);
 				pthread_rwlock_rdlock(&dev->sw_lock);
@@ -573,6 +620,7 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	}
 	if (uplink_held)
 		pthread_mutex_unlock(&dev->uplink_lock);
+	emu_dp_publish(dp, false);
 	pthread_rwlock_unlock(&dev->sw_lock);
 	emu_rx_flush(dp);
 	dp->nb_pkts = 0;
@@ -707,6 +755,12 @@ emu_dp_pass(struct emu_dp *dp)
 			work += emu_poll_func(dp, dev->vfs[i]);
 	if (dp->id == 0)
 		work += emu_poll_uplink(dp);
+	if (dp->any_dirty) {
+		/* drops counted on the way (no buffer, TX errors) are published too */
+		pthread_rwlock_rdlock(&dev->sw_lock);
+		emu_dp_publish(dp, true);
+		pthread_rwlock_unlock(&dev->sw_lock);
+	}
 	pthread_rwlock_unlock(&dev->topo_lock);
 	return work;
 }

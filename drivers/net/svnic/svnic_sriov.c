@@ -1232,7 +1232,6 @@ svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id, struct sriov_mgmt
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	const struct sriov_vf *vf;
 	struct svnic_aq_vport_stats vs;
-	struct svnic_aq_stats_req r;
 	int ret;
 
 	if (s == NULL)
@@ -1246,11 +1245,7 @@ svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id, struct sriov_mgmt
 			       svnic_vf_port_guest_connected(s->vfs[vf_id].port);
 	if (!s->vfs[vf_id].vport_on)
 		return 0;
-	memset(&r, 0, sizeof(r));
-	r.scope = SVNIC_AQ_STATS_VPORT;
-	r.id = SVNIC_SRIOV_VF_VPORT(vf_id);
-	ret = svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_GET_STATS, &r, sizeof(r), NULL, 0, &vs,
-				sizeof(vs), NULL);
+	ret = svnic_vport_stats_get(ad, SVNIC_SRIOV_VF_VPORT(vf_id), &vs);
 	if (ret < 0)
 		return ret;
 	dev->rx_packets = vs.rx_packets;
@@ -1457,19 +1452,13 @@ svnic_sriov_mgmt_pf_status(void *ctx, struct sriov_mgmt_pf_status *st)
 	struct svnic_sriov *s = ctx;
 	struct svnic_adapter *ad = s->ad;
 	struct svnic_aq_vport_stats vs;
-	struct svnic_aq_stats_req r;
 	bool fd;
 
 	strlcpy(st->name, ad->hw.name, sizeof(st->name));
 	memcpy(st->mac, ad->eth_dev->data->mac_addrs[0].addr_bytes, 6);
 	(void)svnic_hw_link_get(&ad->hw, &st->link_up, &fd, &st->speed_mbps);
 	st->mtu = ad->eth_dev->data->mtu;
-	memset(&r, 0, sizeof(r));
-	r.scope = SVNIC_AQ_STATS_VPORT;
-	r.id = SVNIC_PF_VPORT_ID;
-	if (ad->vport_created &&
-	    svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_GET_STATS, &r, sizeof(r), NULL, 0, &vs,
-			      sizeof(vs), NULL) == 0) {
+	if (ad->vport_created && svnic_vport_stats_get(ad, SVNIC_PF_VPORT_ID, &vs) == 0) {
 		st->rx_packets = vs.rx_packets;
 		st->tx_packets = vs.tx_packets;
 		st->drops = vs.rx_dropped_nobuf + vs.rx_dropped_filter + vs.tx_dropped;
