@@ -72,6 +72,10 @@ static struct {
 	uint16_t last_flags;
 	struct svnic_eq_entry evs[256];
 	unsigned int nb_evs;
+	/* the statistics block of this VPort, as it is when an RX buffer is looked up */
+	bool stats_watch;
+	uint16_t stats_watch_vport;
+	uint64_t stats_watch_rx_packets;
 } E;
 
 static struct guest *
@@ -94,6 +98,11 @@ fake_dma_ptr(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool wr
 		return NULL;
 	if (write && g->ro_lo < g->ro_hi && iova < g->ro_hi && iova + len > g->ro_lo)
 		return NULL;
+	if (E.stats_watch && write && iova >= RXB(0, 0) && iova < TXB(0, 0)) {
+		const uint8_t *b = E.dev->pf.bar0 + SVNIC_PF_STATS_VPORT(E.stats_watch_vport);
+
+		memcpy(&E.stats_watch_rx_packets, b + 8, 8);	/* c.rx_packets */
+	}
 	return g->mem + (iova - G_IOVA);
 }
 
@@ -1438,6 +1447,9 @@ test_stats_page(void)
 	CU_ASSERT_EQUAL(id.dev_caps, SVNIC_DEVCAP_STATS_PAGE);
 	CU_ASSERT(svnic_aq_identify_stats_page(&id));
 	rx_post(vf(1), 0, 0, 4);
+	/* counted before the device writes the packet into VF 1's ring */
+	E.stats_watch = true;
+	E.stats_watch_vport = 2;
 	tx_one(vf(0), 0, 0, MAC_VF(1), MAC_VF(0), 60, 0);
 	/* a frame longer than the MTU: dropped by the TX queue, nothing forwarded */
 	tx_one(vf(0), 0, 1, MAC_VF(1), MAC_VF(0), 1519, 0);
@@ -1446,6 +1458,8 @@ test_stats_page(void)
 	CU_ASSERT_EQUAL(stats_block(1)->c.tx_packets, 1);
 	CU_ASSERT_EQUAL(stats_block(1)->c.tx_dropped, 1);
 	CU_ASSERT_EQUAL(stats_block(2)->c.rx_packets, 1);
+	CU_ASSERT_EQUAL(E.stats_watch_rx_packets, 1);
+	E.stats_watch = false;
 	CU_ASSERT_EQUAL(stats_block(1)->seq % 2, 0);
 	/* read-only: a write through the trapped path changes nothing */
 	emu_func_lock_wr(pf());
