@@ -231,6 +231,31 @@ def test_copied_mailbox_on_request(tmp_path):
         w.close()
 
 
+@pytest.mark.parametrize("emu_args,source", [
+    ((), "the statistics pages"),
+    (("--no-stats-page",), "GET_STATS"),
+], ids=["stats-pages", "get-stats"])
+def test_vf_counters_are_exact_right_after_traffic(tmp_path, emu_args, source):
+    """Device spec 1.4: the PF reads a VF's VPort counters from the statistics
+    pages, or, from a device without them, with GET_STATS; either way they
+    are exact the moment the receiver has every frame, with no wait."""
+    w = VfWorld(uplink="null", emu_args=emu_args,
+                pf_eal=["--log-level=pmd.net.svnic.init:debug"])
+    try:
+        assert "VPort counters from %s" % source in w.pf.output(), w.pf.output()[-3000:]
+        assert w.alloc("queues", "1", "mac", MAC0) == 0
+        assert w.alloc("queues", "1", "mac", MAC1) == 1
+        rx = w.guest_tool(1, "--rx-ms", "30000", "--rx-until", "100", background=True)
+        wait_tool_ready(rx)
+        assert w.guest_tool(0, "--tx", "100", "--dst", MAC1)["tx_sent"] == "100"
+        assert finish_tool(rx)["rx_test_frames"] == "100"
+        v0, v1 = w.vf(0), w.vf(1)
+        assert v0["tx"] == 100 and v1["rx"] == 100, (v0, v1)
+        assert v0["drops"] == 0 and v1["drops"] == 0, (v0, v1)
+    finally:
+        w.close()
+
+
 def test_guest_offloads_vlan_insert_and_strip(nullworld):
     """Mailbox 1.2: a guest learns the device's offloads from its PF. VF 0
     sends one burst with tag 100 inserted by the device (tx_vlan); VF 1,
