@@ -364,6 +364,9 @@ glue_print_stats(void)
 	fprintf(stderr, "svnic-emu: %u VF(s), link %s, datapath sleeps %" PRIu64
 		", wake-ups %" PRIu64 "\n", dev->num_vfs, dev->link_up ? "up" : "down",
 		dev->dp_sleeps, dev->dp_wakeups);
+	/* the PF's trapped accesses: what its driver costs the control thread */
+	fprintf(stderr, "  pf: trapped reads %" PRIu64 " writes %" PRIu64 " ignored %" PRIu64
+		"\n", dev->pf.stats_reads, dev->pf.stats_writes, dev->pf.stats_ignored);
 	pthread_rwlock_rdlock(&dev->sw_lock);
 	if (svnic_sw_stats_get(dev->sw, SVNIC_SW_UPLINK, &st) == 0)
 		fprintf(stderr, "  uplink: rx %" PRIu64 " tx %" PRIu64 " packets\n",
