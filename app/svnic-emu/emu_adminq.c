@@ -13,6 +13,7 @@
 #include "emu_log.h"
 #include "emu_pci.h"
 #include "emu_switch.h"
+#include "svnic_stats.h"
 
 int emu_mbx_send_to_vf(struct emu_dev *dev, uint16_t vf_id, const void *msg, uint16_t len);
 int emu_mbx_recv_from_vf(struct emu_dev *dev, uint16_t vf_id, void *buf, uint32_t cap,
@@ -89,6 +90,7 @@ emu_aq_identify(struct emu_aq_cmd *c)
 	memcpy(id.perm_mac, dev->cfg.perm_mac, 6);
 	id.link_status = dev->link_up ? (SVNIC_LINK_UP | SVNIC_LINK_FULL_DUPLEX) : 0;
 	id.link_speed = dev->link_up ? dev->cfg.link_speed : 0;
+	id.dev_caps = dev->stats_page ? SVNIC_DEVCAP_STATS_PAGE : 0;
 	memcpy(c->buf, &id, sizeof(id));
 	c->out_len = sizeof(id);
 	c->ret_val = sizeof(id);
@@ -194,6 +196,8 @@ emu_aq_vport_create(struct emu_aq_cmd *c)
 		owner->dev_status |= SVNIC_STATUS_VPORT;
 		emu_func_unlock(owner);
 	}
+	/* the switch keeps a VPort id's counters across a delete: GET_STATS shows them */
+	emu_vport_stats_publish_locked(dev, v.vport_id);
 	return 0;
 }
 
@@ -263,8 +267,10 @@ emu_vport_delete(struct emu_dev *dev, uint16_t vport_id)
 	pthread_rwlock_wrlock(&dev->sw_lock);
 	svnic_sw_vport_set_enabled(dev->sw, vport_id, false);
 	svnic_sw_vport_reset(dev->sw, vport_id);
-	pthread_rwlock_unlock(&dev->sw_lock);
 	memset(vp, 0, sizeof(*vp));
+	/* a VPort that is gone reads 0, as GET_STATS has none */
+	emu_vport_stats_publish(dev, vport_id);
+	pthread_rwlock_unlock(&dev->sw_lock);
 }
 
 static int
@@ -463,6 +469,71 @@ emu_aq_rss(struct emu_aq_cmd *c)
 	return 0;
 }
 
+/*
+ * GET_STATS of a VPort, composed from what counts it: the switch counts what
+ * it delivered and took, the queues what met DMA. The statistics pages hold
+ * exactly this (emu_vport_stats_publish). The caller holds sw_lock.
+ */
+void
+emu_vport_stats(struct emu_dev *dev, uint16_t id, struct svnic_aq_vport_stats *vs)
+{
+	const struct svnic_aq_vport *cfg = &dev->vports[id].cfg;
+	struct svnic_sw_stats st;
+	uint16_t q;
+
+	svnic_sw_stats_get(dev->sw, id, &st);
+	memset(vs, 0, sizeof(*vs));
+	vs->rx_packets = st.rx_packets;
+	vs->rx_bytes = st.rx_bytes;
+	vs->tx_packets = st.tx_packets;
+	vs->tx_bytes = st.tx_bytes;
+	vs->tx_spoofed = st.tx_spoofed;
+	vs->tx_dropped = st.drops[SVNIC_SW_DROP_RATE] + st.drops[SVNIC_SW_DROP_LINK_DOWN];
+	vs->rx_dropped_filter = st.drops[SVNIC_SW_DROP_VLAN];
+	for (q = cfg->queue_base; q < cfg->queue_base + cfg->nb_queues; q++) {
+		vs->rx_dropped_nobuf += dev->rxq[q].dropped;
+		vs->rx_errors += dev->rxq[q].errors;
+		vs->tx_errors += dev->txq[q].errors;
+		vs->tx_dropped += dev->txq[q].dropped;
+	}
+}
+
+/*
+ * Spec "Statistics pages": bring VPort @p id's block up to date, zeros for a
+ * VPort that does not exist. Writers are the datapath threads after they
+ * counted and the control thread after it cleared counters; the block's seq
+ * orders them, and each composes inside it, so the last one in stores the
+ * newest counts. The caller holds sw_lock (either mode).
+ */
+void
+emu_vport_stats_publish(struct emu_dev *dev, uint16_t id)
+{
+	struct svnic_stats_vport *b;
+	struct svnic_aq_vport_stats vs;
+	uint32_t seq;
+
+	if (!dev->stats_page || id >= SVNIC_VPORTS_MAX)
+		return;
+	b = (struct svnic_stats_vport *)(dev->pf.bar0 + SVNIC_PF_STATS_VPORT(id));
+	seq = svnic_stats_vport_write_begin(b);
+	if (dev->vports[id].used)
+		emu_vport_stats(dev, id, &vs);
+	else
+		memset(&vs, 0, sizeof(vs));
+	svnic_stats_vport_write_end(b, seq, &vs);
+}
+
+/* The same under the switch's lock, for the control thread. */
+void
+emu_vport_stats_publish_locked(struct emu_dev *dev, uint16_t id)
+{
+	if (!dev->stats_page || id >= SVNIC_VPORTS_MAX)
+		return;
+	pthread_rwlock_wrlock(&dev->sw_lock);
+	emu_vport_stats_publish(dev, id);
+	pthread_rwlock_unlock(&dev->sw_lock);
+}
+
 static int
 emu_aq_stats(struct emu_aq_cmd *c)
 {
@@ -472,29 +543,12 @@ emu_aq_stats(struct emu_aq_cmd *c)
 	memcpy(&r, c->d.params, sizeof(r));
 	if (r.scope == SVNIC_AQ_STATS_VPORT) {
 		struct svnic_aq_vport_stats vs;
-		struct svnic_sw_stats st;
 
 		if (emu_aq_vport(dev, r.id) == NULL)
 			return -ENOENT;
 		pthread_rwlock_rdlock(&dev->sw_lock);
-		svnic_sw_stats_get(dev->sw, r.id, &st);
+		emu_vport_stats(dev, r.id, &vs);
 		pthread_rwlock_unlock(&dev->sw_lock);
-		memset(&vs, 0, sizeof(vs));
-		/* The switch counts what it delivered and took; the queues what met DMA. */
-		vs.rx_packets = st.rx_packets;
-		vs.rx_bytes = st.rx_bytes;
-		vs.tx_packets = st.tx_packets;
-		vs.tx_bytes = st.tx_bytes;
-		vs.tx_spoofed = st.tx_spoofed;
-		vs.tx_dropped = st.drops[SVNIC_SW_DROP_RATE] + st.drops[SVNIC_SW_DROP_LINK_DOWN];
-		vs.rx_dropped_filter = st.drops[SVNIC_SW_DROP_VLAN];
-		for (uint16_t q = dev->vports[r.id].cfg.queue_base;
-		     q < dev->vports[r.id].cfg.queue_base + dev->vports[r.id].cfg.nb_queues; q++) {
-			vs.rx_dropped_nobuf += dev->rxq[q].dropped;
-			vs.rx_errors += dev->rxq[q].errors;
-			vs.tx_errors += dev->txq[q].errors;
-			vs.tx_dropped += dev->txq[q].dropped;
-		}
 		memcpy(c->buf, &vs, sizeof(vs));
 		c->out_len = c->ret_val = sizeof(vs);
 		return 0;

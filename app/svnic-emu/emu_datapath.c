@@ -66,6 +66,9 @@ struct emu_dp {
 	unsigned int nb_back;
 	/* the RX buffers of the batch being written, looked up once */
 	void *rx_bufs[EMU_DL_MAX];
+	/* VPorts whose counters changed since their blocks were last published */
+	uint64_t dirty[SVNIC_SW_PORT_WORDS];
+	bool any_dirty;
 	uint8_t scratch[EMU_FRAME_MAX];
 };
 
@@ -118,6 +121,43 @@ emu_head_wb(struct emu_func *f, struct emu_queue *q, uint32_t qid)
 		return;
 	}
 	__atomic_store_n(p, q->head, __ATOMIC_RELEASE);
+}
+
+static void
+emu_dp_mark(struct emu_dp *dp, uint16_t vport)
+{
+	if (vport >= SVNIC_SW_PORT_WORDS * 64u)
+		return;
+	dp->dirty[vport / 64] |= 1ull << (vport % 64);
+	dp->any_dirty = true;
+}
+
+/*
+ * Spec "Statistics pages": republish the blocks of the VPorts counted since
+ * the last time, under the switch's lock. Called before a batch's RX
+ * descriptors are written back (a driver that sees its packet finds it
+ * counted, as GET_STATS would) and at the end of a pass (what was dropped).
+ */
+static void
+emu_dp_publish(struct emu_dp *dp, bool clear)
+{
+	unsigned int w;
+
+	if (!dp->any_dirty || !dp->dev->stats_page)
+		return;
+	for (w = 0; w < SVNIC_SW_PORT_WORDS; w++) {
+		uint64_t bits = dp->dirty[w];
+
+		while (bits != 0) {
+			emu_vport_stats_publish(dp->dev, (uint16_t)(w * 64u +
+						(unsigned int)__builtin_ctzll(bits)));
+			bits &= bits - 1;
+		}
+		if (clear)
+			dp->dirty[w] = 0;
+	}
+	if (clear)
+		dp->any_dirty = false;
 }
 
 /* Copy the packets posted on one TX queue into the staging buffers. */
@@ -210,11 +250,13 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		done++;
 		if (too_big || len < 14) {
 			q->errors++;
+			emu_dp_mark(dp, q->vport);
 			continue;
 		}
 		/* spec "TX descriptor": over the VPort's MTU + 18 is dropped and counted */
 		if (len > dev->vports[q->vport].cfg.mtu + 18u) {
 			q->dropped++;
+			emu_dp_mark(dp, q->vport);
 			continue;
 		}
 		if (first_flags & SVNIC_TXD_F_VLAN_INS) {
@@ -518,12 +560,26 @@ struct emu_sw_hold {
 	bool uplink;
 };
 
+/* The VPorts the last svnic_sw_forward() counted, for the statistics pages. */
+static void
+emu_note_counted(struct emu_dp *dp)
+{
+	unsigned int j;
+
+	for (j = 0; j < SVNIC_SW_PORT_WORDS; j++) {
+		dp->dirty[j] |= dp->res.counted[j];
+		dp->any_dirty |= dp->res.counted[j] != 0;
+	}
+}
+
+/* Before deliveries are written: the pages first, then the switch's lock goes. */
 static void
 emu_sw_release(struct emu_dp *dp, struct emu_sw_hold *h)
 {
 	if (h->uplink)
 		pthread_mutex_unlock(&dp->dev->uplink_lock);
 	h->uplink = false;
+	emu_dp_publish(dp, false);
 	pthread_rwlock_unlock(&dp->dev->sw_lock);
 }
 
@@ -603,6 +659,7 @@ emu_switch_and_deliver(struct emu_dp *dp)
 
 		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0)
 			continue;
+		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++) {
 			const struct svnic_sw_dest *dst = &dp->res.dests[j];
 
@@ -619,6 +676,7 @@ emu_switch_and_deliver(struct emu_dp *dp)
 		if (svnic_sw_forward(dev->sw, SVNIC_SW_UPLINK, p->data, p->len, now,
 				     &dp->res) < 0)
 			continue;
+		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++)
 			if (dp->res.dests[j].port != SVNIC_SW_UPLINK)
 				emu_dl_add(dp, p, &dp->res.dests[j], &h);
@@ -758,6 +816,12 @@ emu_dp_pass(struct emu_dp *dp)
 			work += emu_poll_func(dp, dev->vfs[i]);
 	if (dp->id == 0)
 		work += emu_poll_uplink(dp);
+	if (dp->any_dirty) {
+		/* drops counted on the way (no buffer, TX errors) are published too */
+		pthread_rwlock_rdlock(&dev->sw_lock);
+		emu_dp_publish(dp, true);
+		pthread_rwlock_unlock(&dev->sw_lock);
+	}
 	pthread_rwlock_unlock(&dev->topo_lock);
 	return work;
 }

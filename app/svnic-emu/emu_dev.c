@@ -667,6 +667,12 @@ emu_func_bar0_access(struct emu_func *f, uint64_t off, void *buf, uint32_t len, 
 	if (off >= f->bar0_size || len > f->bar0_size - off)
 		return -EINVAL;
 	if (off >= SVNIC_REG_NOTIFY_PAGE) {
+		/* the statistics pages are read-only (spec 1.4): the device's to write */
+		if (write && !f->is_vf && off < SVNIC_PF_STATS_END &&
+		    off + len > SVNIC_PF_STATS_BASE) {
+			f->stats_ignored++;
+			return 0;
+		}
 		/* the mmap-able pages, reached through the socket: plain memory */
 		if (write)
 			memcpy(f->bar0 + off, buf, len);
@@ -959,6 +965,9 @@ emu_vf_reset(struct emu_dev *dev, uint16_t vf_id, uint32_t reason)
 	if (vf == NULL)
 		return -ENOENT;
 	emu_func_queues_disable(vf, true);
+	/* its queues' counters went to 0: so do their shares of the VPort's */
+	if (vf->vport != EMU_NO_VPORT)
+		emu_vport_stats_publish_locked(dev, vf->vport);
 	emu_func_page0_reset(vf);
 	/*
 	 * VF_RESET (reason 0) and an FLR tell the VF's driver; a VF that wrote
@@ -1007,6 +1016,7 @@ emu_func_reset(struct emu_func *f, uint32_t reason)
 		svnic_sw_vport_reset(dev->sw, i);
 		svnic_sw_vport_set_enabled(dev->sw, i, false);
 		dev->vports[i].used = false;
+		emu_vport_stats_publish(dev, i);
 	}
 	pthread_rwlock_unlock(&dev->sw_lock);
 	for (i = 0; i < dev->cfg.total_queue_pairs; i++)
@@ -1080,6 +1090,7 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 	if (dev == NULL)
 		return -ENOMEM;
 	dev->cfg = *cfg;
+	dev->stats_page = !cfg->no_stats_page;
 	dev->ops = *ops;
 	dev->ops_ctx = ctx;
 	dev->pf.bar0_fd = -1;

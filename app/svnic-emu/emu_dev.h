@@ -64,6 +64,8 @@ struct emu_dev_cfg {
 	uint8_t perm_mac[6];
 	uint32_t link_speed;		/* Mbit/s when up */
 	unsigned int datapath_threads;	/* >= 1 */
+	/* behave as a device without the statistics pages (IDENTIFY dev_caps 0) */
+	bool no_stats_page;
 };
 
 struct emu_queue {
@@ -161,6 +163,7 @@ struct emu_dev {
 	uint16_t vfs_pending_num;
 	bool vf_cfg_by_pf;		/* VF_CONFIG_WRITE in progress: an FLR is a VF_RESET */
 	bool mbx_shared_tx;		/* MBX_CTRL.SHARED_TX (spec 1.3) */
+	bool stats_page;		/* the statistics pages are kept (spec 1.4) */
 	pthread_rwlock_t topo_lock;	/* vfs[] and num_vfs: datapath reads, control writes */
 
 	struct emu_vport vports[SVNIC_VPORTS_MAX];
@@ -231,6 +234,11 @@ void emu_dev_wake_datapath(struct emu_dev *dev);
 void emu_adminq_process(struct emu_func *pf);
 void emu_queue_disable(struct emu_queue *q);
 void emu_vport_delete(struct emu_dev *dev, uint16_t vport_id);
+/* GET_STATS of a VPort and its block in the statistics pages (sw_lock held) */
+void emu_vport_stats(struct emu_dev *dev, uint16_t id, struct svnic_aq_vport_stats *vs);
+void emu_vport_stats_publish(struct emu_dev *dev, uint16_t id);
+/* the same, taking sw_lock for writing: the control thread after it cleared counters */
+void emu_vport_stats_publish_locked(struct emu_dev *dev, uint16_t id);
 uint32_t emu_dma_fault_reason(struct emu_func *f, uint64_t iova, uint64_t len, bool write);
 int emu_vf_reset(struct emu_dev *dev, uint16_t vf_id, uint32_t reason);
 void emu_func_lock_wr(struct emu_func *f);

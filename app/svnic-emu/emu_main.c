@@ -364,6 +364,9 @@ glue_print_stats(void)
 	fprintf(stderr, "svnic-emu: %u VF(s), link %s, datapath sleeps %" PRIu64
 		", wake-ups %" PRIu64 "\n", dev->num_vfs, dev->link_up ? "up" : "down",
 		dev->dp_sleeps, dev->dp_wakeups);
+	/* the PF's trapped accesses: what its driver costs the control thread */
+	fprintf(stderr, "  pf: trapped reads %" PRIu64 " writes %" PRIu64 " ignored %" PRIu64
+		"\n", dev->pf.stats_reads, dev->pf.stats_writes, dev->pf.stats_ignored);
 	pthread_rwlock_rdlock(&dev->sw_lock);
 	if (svnic_sw_stats_get(dev->sw, SVNIC_SW_UPLINK, &st) == 0)
 		fprintf(stderr, "  uplink: rx %" PRIu64 " tx %" PRIu64 " packets\n",
@@ -464,6 +467,8 @@ usage(FILE *out)
 "  -m, --mac MAC            the PF's permanent MAC (default 02:53:56:00:00:00)\n"
 "      --vf-token UUID      the VF token VF clients must present (the PF driver\n"
 "                           normally sets it through VFIO_USER_DEVICE_FEATURE)\n"
+"      --no-stats-page      act as a device without the statistics pages (spec 1.4):\n"
+"                           the PF then reads every counter with GET_STATS\n"
 "  -v, --verbose            more log (repeat for debug)\n"
 "  -h, --help               this text\n");
 }
@@ -494,6 +499,7 @@ main(int argc, char **argv)
 		{ "datapath-threads", required_argument, NULL, 't' },
 		{ "mac", required_argument, NULL, 'm' },
 		{ "vf-token", required_argument, NULL, 'T' },
+		{ "no-stats-page", no_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -521,6 +527,7 @@ main(int argc, char **argv)
 		case 'u': uplink = optarg; break;
 		case 'p': uopts.pcap_path = optarg; break;
 		case 'v': glue.verbose++; break;
+		case 'S': cfg.no_stats_page = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'n':
 			if (parse_uint(optarg, 1, SVNIC_TOTAL_VFS_MAX, &v) < 0)

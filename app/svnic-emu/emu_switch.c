@@ -562,6 +562,7 @@ svnic_sw_deliver(struct svnic_sw *sw, struct svnic_sw_pkt *p, struct svnic_sw_re
 
 	if (svnic_sw_bm_test(p->added, id))
 		return;
+	svnic_sw_bm_assign(res->counted, id, true);
 	if (!svnic_sw_accepts_vlan(v, p->vkey)) {
 		if (count_vlan) {
 			st->drops[SVNIC_SW_DROP_VLAN]++;
@@ -733,6 +734,9 @@ svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t
 	res->nb_dests = 0;
 	res->payload_off = 0;
 	res->ethertype = 0;
+	memset(res->counted, 0, sizeof(res->counted));
+	if (src != SVNIC_SW_UPLINK)
+		svnic_sw_bm_assign(res->counted, src, true);
 	st = svnic_sw_port_stats(sw, src);
 
 	/* field by field: the RSS input is only read as far as the parser wrote it */

@@ -36,6 +36,7 @@
 #define SVNIC_SW_PF_VPORT	0		/**< gets unknown unicast from the uplink */
 #define SVNIC_SW_UPLINK		0xffff		/**< port id of the uplink */
 #define SVNIC_SW_DEST_MAX	(SVNIC_SW_VPORTS_MAX + 1)
+#define SVNIC_SW_PORT_WORDS	((SVNIC_SW_VPORTS_MAX + 63) / 64)	/**< a bit a VPort */
 #define SVNIC_SW_QUEUES_MAX	256		/**< rx queues per VPort */
 #define SVNIC_SW_UC_MAX		16		/**< extra unicast MACs per VPort */
 #define SVNIC_SW_MC_MAX		64		/**< multicast groups per VPort */
@@ -150,6 +151,12 @@ struct svnic_sw_result {
 	uint16_t nb_dests;
 	uint16_t payload_off;		/**< first byte after the input's L2 header */
 	uint16_t ethertype;		/**< EtherType before the payload, host order */
+	/**
+	 * Bit n: a counter of VPort n may have changed (the source's, a
+	 * destination's, one that dropped the frame), so that the caller
+	 * republishes only those (the device's statistics pages).
+	 */
+	uint64_t counted[SVNIC_SW_PORT_WORDS];
 	struct svnic_sw_dest dests[SVNIC_SW_DEST_MAX];
 };
 

@@ -73,16 +73,18 @@ class VfWorld:
     namespace with a tap whose end has HOST_IP (and HOST_VLAN_IP on VLAN 10)."""
 
     def __init__(self, uplink="tap", vfs_max=8, queues=64, max_vfs=4, pf_args=(),
-                 pf_devargs=""):
+                 pf_devargs="", emu_args=(), pf_eal=()):
         self.dir = self.log = self.ns = self.emu = self.pf = None
         self.guests, self.procs = [], []
         try:
-            self._start(uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs)
+            self._start(uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs, emu_args,
+                        pf_eal)
         except BaseException:
             self.close()        # a fixture that fails to start never reaches close()
             raise
 
-    def _start(self, uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs):
+    def _start(self, uplink, vfs_max, queues, max_vfs, pf_args, pf_devargs, emu_args,
+               pf_eal):
         tag = "%d-%s" % (os.getpid(), uuid.uuid4().hex[:4])
         self.dir = tempfile.mkdtemp(prefix="svnic-vf-")
         self.vf_dir = os.path.join(self.dir, "vfs")
@@ -94,7 +96,7 @@ class VfWorld:
         self.guests = []
         self.procs = []
         emu = [tool("svnic-emu"), "--dir", self.dir, "--vfs-max", str(vfs_max),
-               "--queues", str(queues), "--mac", "02:53:56:00:00:01"]
+               "--queues", str(queues), "--mac", "02:53:56:00:00:01"] + list(emu_args)
         if uplink == "tap":
             need_host()
             self.ns = "svnic-vf-" + tag
@@ -116,7 +118,8 @@ class VfWorld:
             sock, max_vfs, self.vf_dir, self.mgmt)
         if pf_devargs:
             vdev += "," + pf_devargs
-        self.pf = PmdSession(vdev, list(pf_args))
+        self.pf = PmdSession(vdev, list(pf_args),
+                             eal=lambda prefix: eal_args(vdev, prefix) + list(pf_eal))
         wait_for(lambda: os.path.exists(self.mgmt), what="the management socket")
 
     # --- the namespace ---

@@ -23,6 +23,7 @@
 #include "svnic_mbx.h"
 #include "svnic_pci.h"
 #include "svnic_regs.h"
+#include "svnic_stats.h"
 #include "unit.h"
 
 /* ---- the fake glue: guest memory, interrupts, VF Enable ---- */
@@ -71,6 +72,10 @@ static struct {
 	uint16_t last_flags;
 	struct svnic_eq_entry evs[256];
 	unsigned int nb_evs;
+	/* the statistics block of this VPort, as it is when an RX buffer is looked up */
+	bool stats_watch;
+	uint16_t stats_watch_vport;
+	uint64_t stats_watch_rx_packets;
 } E;
 
 static struct guest *
@@ -93,6 +98,11 @@ fake_dma_ptr(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool wr
 		return NULL;
 	if (write && g->ro_lo < g->ro_hi && iova < g->ro_hi && iova + len > g->ro_lo)
 		return NULL;
+	if (E.stats_watch && write && iova >= RXB(0, 0) && iova < TXB(0, 0)) {
+		const uint8_t *b = E.dev->pf.bar0 + SVNIC_PF_STATS_VPORT(E.stats_watch_vport);
+
+		memcpy(&E.stats_watch_rx_packets, b + 8, 8);	/* c.rx_packets */
+	}
 	return g->mem + (iova - G_IOVA);
 }
 
@@ -630,6 +640,27 @@ poll_once(void)
 	emu_dev_poll(E.dev, 0);
 }
 
+/* the next env_up() builds a device without the statistics pages */
+static bool env_no_stats_page;
+
+static const struct svnic_stats_vport *
+stats_block(uint16_t vport)
+{
+	return (const struct svnic_stats_vport *)(pf()->bar0 + SVNIC_PF_STATS_VPORT(vport));
+}
+
+/* Spec "Statistics pages": the PF reads in the page exactly what GET_STATS says now. */
+static bool
+stats_page_matches(uint16_t vport)
+{
+	struct svnic_aq_vport_stats page, aq;
+
+	if (svnic_stats_vport_read(stats_block(vport), &page) != 0 ||
+	    vport_stats(vport, &aq) != 0)
+		return false;
+	return memcmp(&page, &aq, sizeof(aq)) == 0;
+}
+
 /* ---- the device under test ---- */
 
 static void
@@ -651,6 +682,7 @@ env_up(bool uplink)
 		.perm_mac = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 },
 		.link_speed = 25000,
 		.datapath_threads = 1,
+		.no_stats_page = env_no_stats_page,
 	};
 	unsigned int i;
 
@@ -783,7 +815,7 @@ test_page0_identity(void)
 {
 	env_up(false);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_SIGNATURE), SVNIC_SIGNATURE);
-	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010003u);
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VERSION), 0x00010004u);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_FUNC), 0);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_RESOURCES), 64u | (16u << 16));
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
@@ -1397,6 +1429,75 @@ test_aq_stats(void)
 /* datapath                                                               */
 /* ===================================================================== */
 
+/*
+ * Spec 1.4 "Statistics pages": advertised in IDENTIFY, one block a VPort,
+ * current after create, delete and a VF reset, not writable through the
+ * trapped path, and absent from a device built without them.
+ */
+static void
+test_stats_page(void)
+{
+	struct svnic_aq_vport_stats vs;
+	struct svnic_aq_identify id;
+	uint32_t junk = 0xffffffffu;
+
+	env_vf_ports();
+	CU_ASSERT_EQUAL(aq_cmd_out(SVNIC_AQ_OP_IDENTIFY, NULL, 0, 128), 0);
+	memcpy(&id, gp(&E.pf_mem, BUF_IOVA), sizeof(id));
+	CU_ASSERT_EQUAL(id.dev_caps, SVNIC_DEVCAP_STATS_PAGE);
+	CU_ASSERT(svnic_aq_identify_stats_page(&id));
+	rx_post(vf(1), 0, 0, 4);
+	/* counted before the device writes the packet into VF 1's ring */
+	E.stats_watch = true;
+	E.stats_watch_vport = 2;
+	tx_one(vf(0), 0, 0, MAC_VF(1), MAC_VF(0), 60, 0);
+	/* a frame longer than the MTU: dropped by the TX queue, nothing forwarded */
+	tx_one(vf(0), 0, 1, MAC_VF(1), MAC_VF(0), 1519, 0);
+	poll_once();
+	CU_ASSERT(stats_page_matches(1) && stats_page_matches(2));
+	CU_ASSERT_EQUAL(stats_block(1)->c.tx_packets, 1);
+	CU_ASSERT_EQUAL(stats_block(1)->c.tx_dropped, 1);
+	CU_ASSERT_EQUAL(stats_block(2)->c.rx_packets, 1);
+	CU_ASSERT_EQUAL(E.stats_watch_rx_packets, 1);
+	E.stats_watch = false;
+	CU_ASSERT_EQUAL(stats_block(1)->seq % 2, 0);
+	/* read-only: a write through the trapped path changes nothing */
+	emu_func_lock_wr(pf());
+	CU_ASSERT_EQUAL(emu_func_bar0_access(pf(), SVNIC_PF_STATS_VPORT(1) + 8, &junk, 4, true),
+			0);
+	emu_func_unlock(pf());
+	CU_ASSERT_EQUAL(stats_block(1)->c.rx_packets, 0);
+	CU_ASSERT(stats_page_matches(1));
+	/* a VF reset clears its queues' counters: the VPort's drop goes with them */
+	CU_ASSERT_EQUAL(vf_cmd(SVNIC_AQ_OP_VF_RESET, 0), 0);
+	CU_ASSERT_EQUAL(stats_block(1)->c.tx_dropped, 0);
+	CU_ASSERT(stats_page_matches(1));
+	/* a deleted VPort reads 0; re-created, it shows what GET_STATS shows */
+	CU_ASSERT_EQUAL(vport_delete(2), 0);
+	CU_ASSERT_EQUAL(svnic_stats_vport_read(stats_block(2), &vs), 0);
+	CU_ASSERT_EQUAL(vs.rx_packets + vs.rx_bytes, 0);
+	CU_ASSERT_EQUAL(vport_create(2, SVNIC_AQ_FUNC_VF(1), 16, 2, MAC_VF(1)), 0);
+	CU_ASSERT(stats_page_matches(2));
+	env_down();
+
+	/* a device without them (as before 1.4): nothing advertised, nothing written */
+	env_no_stats_page = true;
+	env_pf_port();
+	env_no_stats_page = false;
+	CU_ASSERT_EQUAL(aq_cmd_out(SVNIC_AQ_OP_IDENTIFY, NULL, 0, 128), 0);
+	memcpy(&id, gp(&E.pf_mem, BUF_IOVA), sizeof(id));
+	CU_ASSERT_EQUAL(id.dev_caps, 0);
+	CU_ASSERT_FALSE(svnic_aq_identify_stats_page(&id));
+	rx_post(pf(), 0, 0, 4);
+	tx_one(pf(), 0, 0, MAC_NOBODY, MAC_PF, 60, 0);
+	poll_once();
+	CU_ASSERT_EQUAL(vport_stats(0, &vs), 0);
+	CU_ASSERT_EQUAL(vs.rx_packets, 1);
+	CU_ASSERT_EQUAL(stats_block(0)->seq, 0);
+	CU_ASSERT_EQUAL(stats_block(0)->c.rx_packets, 0);
+	env_down();
+}
+
 static void
 test_dp_doorbell_faults(void)
 {
@@ -1485,6 +1586,8 @@ test_dp_nobuf_drop(void)
 	CU_ASSERT_EQUAL(qs.dropped, 1);
 	CU_ASSERT_EQUAL(vport_stats(0, &vs), 0);
 	CU_ASSERT_EQUAL(vs.rx_dropped_nobuf, 1);
+	CU_ASSERT(stats_page_matches(0));
+	CU_ASSERT_EQUAL(stats_block(0)->c.rx_dropped_nobuf, 1);
 	/* nobody faulted */
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
 	/* with a buffer the next one arrives */
@@ -1544,6 +1647,8 @@ test_dp_loopback(void)
 	CU_ASSERT_EQUAL(vport_stats(0, &vs), 0);
 	CU_ASSERT_EQUAL(vs.tx_packets, 4);
 	CU_ASSERT_EQUAL(vs.rx_packets, 4);
+	CU_ASSERT(stats_page_matches(0));
+	CU_ASSERT_EQUAL(stats_block(0)->c.rx_packets, 4);
 	/* nothing new: a pass does nothing */
 	CU_ASSERT_EQUAL(emu_dev_poll(E.dev, 0), 0);
 	env_down();
@@ -1659,6 +1764,8 @@ test_dp_tx_mtu(void)
 	CU_ASSERT_EQUAL(qs.dropped, 1);
 	CU_ASSERT_EQUAL(vport_stats(0, &vs), 0);
 	CU_ASSERT_EQUAL(vs.tx_dropped, 1);
+	CU_ASSERT(stats_page_matches(0));
+	CU_ASSERT_EQUAL(stats_block(0)->c.tx_dropped, 1);
 	tx_one(pf(), 0, 1, MAC_NOBODY, MAC_PF, 1518, 0);
 	poll_once();
 	CU_ASSERT_EQUAL(rx_status(pf(), 0, 0), SVNIC_RXD_ST_DONE | SVNIC_RXD_ST_EOP);
@@ -1824,6 +1931,10 @@ test_vf_traffic(void)
 	poll_once();
 	CU_ASSERT(rx_matches(vf(0), 0, 0, vf(1), 0, 0, 61));
 	CU_ASSERT(rx_matches(pf(), 0, 0, vf(1), 0, 1, 62));
+	/* every VPort's block is GET_STATS's, the moment the packets are seen */
+	CU_ASSERT(stats_page_matches(0) && stats_page_matches(1) && stats_page_matches(2));
+	CU_ASSERT_EQUAL(stats_block(2)->c.tx_packets, 2);
+	CU_ASSERT_EQUAL(stats_block(1)->c.rx_packets, 1);
 
 	/* VF MSE clear: the VFs' doorbells do not reach the device */
 	sriov_ctrl(PCI_SRIOV_CTRL_VFE);
@@ -2565,6 +2676,7 @@ static CU_TestInfo adminq_tests[] = {
 	UNIT_TEST(test_aq_stats),
 	UNIT_TEST(test_aq_completion),
 	UNIT_TEST(test_aq_identify),
+	UNIT_TEST(test_stats_page),
 	CU_TEST_INFO_NULL,
 };
 

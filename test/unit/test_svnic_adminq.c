@@ -11,6 +11,7 @@
 #include "svnic_desc.h"
 #include "svnic_mbx.h"
 #include "svnic_regs.h"
+#include "svnic_stats.h"
 #include "unit.h"
 
 #define NELEM(a) (sizeof(a) / sizeof((a)[0]))
@@ -934,6 +935,62 @@ test_layout_regs(void)
 	CU_ASSERT_EQUAL(SVNIC_INT_VF_MASK & SVNIC_INT_ADMINQ, 0);
 }
 
+/* Spec 1.4: only a device that says so, in a version that knows the bit, gets read. */
+static void
+test_identify_stats_page(void)
+{
+	struct svnic_aq_identify id;
+
+	memset(&id, 0, sizeof(id));
+	id.version = SVNIC_SPEC_VERSION;
+	id.max_vports = 65;
+	CU_ASSERT_FALSE(svnic_aq_identify_stats_page(&id));	/* no bit */
+	id.dev_caps = SVNIC_DEVCAP_STATS_PAGE;
+	CU_ASSERT(svnic_aq_identify_stats_page(&id));
+	id.version = 0x00010003;	/* the bit was reserved in 1.3 */
+	CU_ASSERT_FALSE(svnic_aq_identify_stats_page(&id));
+	id.version = 0x00020004;	/* another major: nothing is known */
+	CU_ASSERT_FALSE(svnic_aq_identify_stats_page(&id));
+	id.version = 0x00010009;	/* a later minor keeps the meaning */
+	CU_ASSERT(svnic_aq_identify_stats_page(&id));
+	id.max_vports = SVNIC_VPORTS_MAX + 1;	/* VPorts past the pages */
+	CU_ASSERT_FALSE(svnic_aq_identify_stats_page(&id));
+	id.max_vports = SVNIC_VPORTS_MAX;
+	CU_ASSERT(svnic_aq_identify_stats_page(&id));
+}
+
+/* The block's sequence lock, both sides, without threads. */
+static void
+test_stats_block_seqlock(void)
+{
+	struct svnic_stats_vport b;
+	struct svnic_aq_vport_stats in, out;
+	uint32_t seq;
+
+	memset(&b, 0, sizeof(b));
+	memset(&in, 0, sizeof(in));
+	in.rx_packets = 7;
+	in.tx_errors = 1ull << 40;
+	seq = svnic_stats_vport_write_begin(&b);
+	CU_ASSERT_EQUAL(seq, 1);
+	CU_ASSERT_EQUAL(b.seq, 1);
+	/* a block being written is not read: the caller goes to GET_STATS */
+	CU_ASSERT_EQUAL(svnic_stats_vport_read(&b, &out), -EAGAIN);
+	svnic_stats_vport_write_end(&b, seq, &in);
+	CU_ASSERT_EQUAL(b.seq, 2);
+	memset(&out, 0xff, sizeof(out));
+	CU_ASSERT_EQUAL(svnic_stats_vport_read(&b, &out), 0);
+	CU_ASSERT_EQUAL(memcmp(&out, &in, sizeof(in)), 0);
+	/* the next writer starts from where the last one left */
+	seq = svnic_stats_vport_write_begin(&b);
+	CU_ASSERT_EQUAL(seq, 3);
+	svnic_stats_vport_write_end(&b, seq, &in);
+	CU_ASSERT_EQUAL(b.seq, 4);
+	CU_ASSERT_EQUAL(SVNIC_PF_STATS_VPORT(1) - SVNIC_PF_STATS_VPORT(0), sizeof(b));
+	CU_ASSERT(SVNIC_PF_STATS_END <= SVNIC_PF_DB_BASE);
+	CU_ASSERT(SVNIC_PF_STATS_BASE >= SVNIC_REG_NOTIFY_PAGE + SVNIC_BAR_PAGE_SIZE);
+}
+
 static CU_TestInfo negative_tests[] = {
 	UNIT_TEST(test_null_and_unknown_opcode),
 	UNIT_TEST(test_device_flags_and_reserved),
@@ -962,6 +1019,8 @@ static CU_TestInfo valid_tests[] = {
 static CU_TestInfo status_tests[] = {
 	UNIT_TEST(test_status_to_errno),
 	UNIT_TEST(test_op_names),
+	UNIT_TEST(test_identify_stats_page),
+	UNIT_TEST(test_stats_block_seqlock),
 	CU_TEST_INFO_NULL,
 };
 

@@ -59,6 +59,8 @@ struct fake {
 	int shtx_ret;			/* what the last one's svnic_vf_port_shtx_read said */
 	bool drop_in_doorbell, close_in_doorbell;
 	unsigned int shared_acks;	/* mbx_ack calls */
+	unsigned int reg_writes;	/* guest_reg_write calls */
+	uint32_t reg_off, reg_val;	/* the last one's */
 	bool port_closed;		/* by the doorbell: port_main lets go of it */
 	uint8_t shtx_msg[SVNIC_MBX_MSG_MAX];
 };
@@ -313,6 +315,16 @@ fake_ack(void *ctx, uint16_t vf_id)
 	return true;
 }
 
+static void
+fake_reg_write(void *ctx, uint16_t vf_id, uint32_t off, uint32_t val)
+{
+	(void)ctx;
+	CU_ASSERT_EQUAL(vf_id, VF_ID);
+	fk.reg_writes++;
+	fk.reg_off = off;
+	fk.reg_val = val;
+}
+
 static const struct svnic_vf_port_ops fake_pf_ops = {
 	.cfg_read = fake_cfg_read,
 	.reset = fake_reset,
@@ -320,6 +332,7 @@ static const struct svnic_vf_port_ops fake_pf_ops = {
 	.guest_gone = fake_guest_gone,
 	.mbx_doorbell = fake_doorbell,
 	.mbx_ack = fake_ack,
+	.guest_reg_write = fake_reg_write,
 };
 
 /* ---- fixture: the port served by a thread ---- */
@@ -702,7 +715,7 @@ test_mbx_doorbell_and_shared_window(void)
 	struct vfio_user_client *c;
 	uint8_t msg[SVNIC_MBX_MSG_MAX], *map;
 	uint32_t seq, len, v;
-	unsigned int rung = 0, i;
+	unsigned int rung = 0, i, writes;
 	size_t n;
 
 	fx_start();
@@ -752,10 +765,23 @@ test_mbx_doorbell_and_shared_window(void)
 		CU_ASSERT_EQUAL(*(uint32_t *)(map + SVNIC_NOTIFY_SHRX_SEQ), 1);
 		CU_ASSERT_EQUAL(memcmp(map + SVNIC_VF_MBX_RX_WIN, msg, n), 0);
 		/* its acknowledgement is for the PF; the device's own acks go on */
+		writes = fk_now().reg_writes;
 		v = SVNIC_MBX_ACK_SHARED;
 		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
 							      SVNIC_REG_MBX_RX_ACK, &v, 4), 0);
 		CU_ASSERT_EQUAL(fk_now().shared_acks, i + 1);
+		CU_ASSERT_EQUAL(fk_now().reg_writes, writes);	/* taken: not the device's */
+		/* the PF hears of a register write that goes on to the device, first */
+		v = SVNIC_INT_MBX_RX;
+		CU_ASSERT_EQUAL(vfio_user_client_region_write(c, VFIO_PCI_BAR0_REGION_INDEX,
+							      SVNIC_REG_INT_CAUSE, &v, 4), 0);
+		CU_ASSERT_EQUAL(fk_now().reg_writes, writes + 1);
+		CU_ASSERT_EQUAL(fk_now().reg_off, SVNIC_REG_INT_CAUSE);
+		CU_ASSERT_EQUAL(fk_now().reg_val, SVNIC_INT_MBX_RX);
+		CU_ASSERT_FATAL(pread(fk.bar0_fd, &v, 4, SVNIC_REG_INT_CAUSE) == 4);
+		CU_ASSERT_EQUAL(v, SVNIC_INT_MBX_RX);
+		v = 0;
+		CU_ASSERT_FATAL(pwrite(fk.bar0_fd, &v, 4, SVNIC_REG_INT_CAUSE) == 4);
 		CU_ASSERT_FATAL(pread(fk.bar0_fd, &v, 4, SVNIC_REG_MBX_RX_ACK) == 4);
 		CU_ASSERT_EQUAL(v, 0);
 		v = SVNIC_MBX_ACK;

@@ -440,6 +440,16 @@ svnic_aq_status_to_errno(uint16_t status)
 	return status <= SVNIC_AQ_ST_MAX ? svnic_aq_status_tab[status].err : -EPROTO;
 }
 
+bool
+svnic_aq_identify_stats_page(const struct svnic_aq_identify *id)
+{
+	/* the bit was reserved (0) before 1.4; a newer minor keeps its meaning */
+	return (id->version >> 16) == SVNIC_SPEC_VERSION_MAJOR &&
+	       (id->version & 0xffffu) >= SVNIC_SPEC_MINOR_STATS_PAGE &&
+	       (id->dev_caps & SVNIC_DEVCAP_STATS_PAGE) != 0 &&
+	       id->max_vports <= SVNIC_VPORTS_MAX;
+}
+
 uint16_t
 svnic_aq_errno_to_status(int err)
 {

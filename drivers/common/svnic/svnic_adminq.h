@@ -17,6 +17,7 @@
  */
 
 #include <assert.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -140,12 +141,23 @@ struct svnic_aq_identify {
 	uint16_t rsvd1;
 	uint32_t link_speed;		/* Mbit/s */
 	uint32_t link_status;		/* SVNIC_LINK_* */
-	uint8_t rsvd2[56];
+	uint32_t rsvd2;
+	uint32_t dev_caps;		/* 1.4: SVNIC_DEVCAP_*; 0 before */
+	uint8_t rsvd3[48];
 };
 static_assert(sizeof(struct svnic_aq_identify) == 128, "");
 static_assert(offsetof(struct svnic_aq_identify, offloads) == 40, "");
 static_assert(offsetof(struct svnic_aq_identify, perm_mac) == 56, "");
 static_assert(offsetof(struct svnic_aq_identify, link_speed) == 64, "");
+static_assert(offsetof(struct svnic_aq_identify, dev_caps) == 76, "");
+
+/*
+ * Device capabilities (identify.dev_caps, since spec 1.4): what the device
+ * offers the PF beyond the admin queue, as opposed to offloads, which the
+ * datapath does for a queue.
+ */
+#define SVNIC_DEVCAP_STATS_PAGE	(1u << 0)	/* VPort counters in BAR0 (svnic_stats.h) */
+#define SVNIC_DEVCAP_ALL	SVNIC_DEVCAP_STATS_PAGE
 
 /* --- VPORT_CREATE, VPORT_MODIFY: struct svnic_aq_vport inline --- */
 
@@ -408,6 +420,14 @@ const char *svnic_aq_status_name(uint16_t status);
  * @return 0, a negative errno, or -EPROTO for a status this version does not know.
  */
 int svnic_aq_status_to_errno(uint16_t status);
+
+/**
+ * Whether the PF may read VPort counters from the statistics pages instead
+ * of GET_STATS (spec 1.4): the device of IDENTIFY @p id says so in dev_caps,
+ * speaks 1.4 or later of this major, and has no VPort past the pages.
+ * @return true or false; a device that says nothing gets GET_STATS.
+ */
+bool svnic_aq_identify_stats_page(const struct svnic_aq_identify *id);
 
 /** The status the device writes for a validator result (0 or a negative errno). */
 uint16_t svnic_aq_errno_to_status(int err);

@@ -30,8 +30,11 @@
 
 /* Version of this register map and of the admin queue (device-spec.rst). */
 #define SVNIC_SPEC_VERSION_MAJOR	1
-/* 1.1: the VF's MBX_STATUS mirror; 1.2: RX_SEQ; 1.3: EQ_LEN.ARM, the INT_CAUSE mirror */
-#define SVNIC_SPEC_VERSION_MINOR	3
+/*
+ * 1.1: the VF's MBX_STATUS mirror; 1.2: RX_SEQ; 1.3: EQ_LEN.ARM, the INT_CAUSE
+ * mirror; 1.4: the PF's statistics pages (IDENTIFY dev_caps STATS_PAGE)
+ */
+#define SVNIC_SPEC_VERSION_MINOR	4
 #define SVNIC_SPEC_VERSION		((SVNIC_SPEC_VERSION_MAJOR << 16) | \
 					 SVNIC_SPEC_VERSION_MINOR)
 
@@ -65,6 +68,17 @@
 #define SVNIC_VF_DB_BASE		0x2000u
 /* Page 3 of a VF: mailbox windows. */
 #define SVNIC_VF_MBX_PAGE		0x3000u
+/*
+ * Since spec 1.4, PF only: the statistics pages, one block a VPort
+ * (svnic_stats.h). Read-only: written by the device's datapath as it counts,
+ * mapped by the PF with the rest of [0x1000, 0x20000); writes are ignored. A
+ * VF's BAR0 has nothing of them, so no guest sees another VPort's counters.
+ */
+#define SVNIC_PF_STATS_BASE		0x2000u
+#define SVNIC_STATS_VPORT_SIZE		192u	/* three cache lines a VPort */
+#define SVNIC_PF_STATS_VPORT(v)		(SVNIC_PF_STATS_BASE + SVNIC_STATS_VPORT_SIZE * (v))
+#define SVNIC_PF_STATS_END		SVNIC_PF_STATS_VPORT(SVNIC_VPORTS_MAX)
+#define SVNIC_SPEC_MINOR_STATS_PAGE	4
 
 /* First byte that may be mmap-ed (everything below is trapped). */
 #define SVNIC_BAR0_MMAP_START		SVNIC_REG_NOTIFY_PAGE
@@ -276,7 +290,10 @@
 #define SVNIC_RST_INT_MASK_VF		SVNIC_INT_VF_MASK
 #define SVNIC_RST_DEV_STATUS		SVNIC_STATUS_READY
 
-static_assert(SVNIC_SPEC_VERSION == 0x00010003, "register map version 1.3");
+static_assert(SVNIC_SPEC_VERSION == 0x00010004, "register map version 1.4");
+static_assert(SVNIC_PF_STATS_BASE >= SVNIC_REG_NOTIFY_PAGE + SVNIC_BAR_PAGE_SIZE &&
+	      SVNIC_PF_STATS_END <= SVNIC_PF_DB_BASE && SVNIC_STATS_VPORT_SIZE % 64 == 0,
+	      "the statistics pages fill the PF's reserved pages, a VPort on whole lines");
 static_assert(SVNIC_REG_CTRL_END <= SVNIC_REG_NOTIFY_PAGE, "control registers fit page 0");
 static_assert(SVNIC_NOTIFY_SLEEPING >=
 	      SVNIC_NOTIFY_TX_SUMMARY(SVNIC_NOTIFY_PF_SUMMARY_WORDS),

@@ -25,6 +25,7 @@
 #include "svnic_hw_vfio_user.h"
 #include "svnic_logs.h"
 #include "svnic_rss.h"
+#include "svnic_stats.h"
 
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_init, init, NOTICE);
 RTE_LOG_REGISTER_SUFFIX(svnic_logtype_driver, driver, NOTICE);
@@ -105,6 +106,18 @@ svnic_get_stats(struct svnic_adapter *ad, uint8_t scope, uint16_t id, void *out,
 				 len, NULL);
 }
 
+int
+svnic_vport_stats_get(struct svnic_adapter *ad, uint16_t vport_id,
+		      struct svnic_aq_vport_stats *vs)
+{
+	if (ad->stats_page && vport_id < SVNIC_VPORTS_MAX &&
+	    svnic_stats_vport_read(svnic_hw_bar0_addr(&ad->hw, SVNIC_PF_STATS_VPORT(vport_id)),
+				   vs) == 0)
+		return 0;
+	/* a writer held the block for all our looks: the device answers instead */
+	return svnic_get_stats(ad, SVNIC_AQ_STATS_VPORT, vport_id, vs, sizeof(*vs));
+}
+
 static int
 svnic_identify(struct svnic_adapter *ad)
 {
@@ -136,6 +149,12 @@ svnic_identify(struct svnic_adapter *ad)
 			       ad->hw.name, id->total_vfs, ad->hw.total_vfs);
 	ad->ring_lim.ring_size_min = id->ring_size_min;
 	ad->ring_lim.ring_size_max = id->ring_size_max;
+	/* the pages must lie in what the transport mapped of BAR0 */
+	ad->stats_page = svnic_aq_identify_stats_page(id) &&
+			 ad->hw.bar0_lo <= SVNIC_PF_STATS_BASE &&
+			 ad->hw.bar0_hi >= SVNIC_PF_STATS_END;
+	SVNIC_INIT_LOG(DEBUG, "%s: VPort counters from %s", ad->hw.name,
+		       ad->stats_page ? "the statistics pages" : "GET_STATS");
 	return 0;
 }
 
@@ -803,7 +822,7 @@ svnic_stats_read(struct svnic_adapter *ad, struct svnic_aq_vport_stats *vs,
 	uint16_t i;
 	int ret;
 
-	ret = svnic_get_stats(ad, SVNIC_AQ_STATS_VPORT, ad->vport.vport_id, vs, sizeof(*vs));
+	ret = svnic_vport_stats_get(ad, ad->vport.vport_id, vs);
 	for (i = 0; ret == 0 && i < nb_rx; i++)
 		ret = svnic_get_stats(ad, SVNIC_AQ_STATS_RXQ, ad->vport.queue_base + i, &rq[i],
 				      sizeof(rq[i]));
@@ -936,7 +955,7 @@ svnic_xstats_get(struct rte_eth_dev *dev, struct rte_eth_xstat *xs, unsigned int
 
 	if (xs == NULL || n < SVNIC_XSTATS_NB)
 		return SVNIC_XSTATS_NB;
-	ret = svnic_get_stats(ad, SVNIC_AQ_STATS_VPORT, ad->vport.vport_id, &vs, sizeof(vs));
+	ret = svnic_vport_stats_get(ad, ad->vport.vport_id, &vs);
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: GET_STATS: %s", ad->hw.name, strerror(-ret));
 		return ret;

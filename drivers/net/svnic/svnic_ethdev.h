@@ -37,6 +37,8 @@ struct svnic_adapter {
 	struct svnic_hw hw;
 	struct svnic_adminq aq;
 	struct svnic_aq_identify id;
+	/* VPort counters are read from BAR0's statistics pages (spec 1.4) */
+	bool stats_page;
 	struct svnic_aq_vport vport;		/* VPort 0, as the device has it */
 	bool vport_created;
 	struct svnic_ring_limits ring_lim;
@@ -72,6 +74,15 @@ int svnic_ethdev_init(struct rte_eth_dev *dev);
 
 /** Undo svnic_ethdev_init() (dev_close). */
 int svnic_ethdev_uninit(struct rte_eth_dev *dev);
+
+/**
+ * A VPort's counters, exactly as GET_STATS returns them: a few loads from
+ * the statistics pages when the device has them (spec 1.4), else (or when no
+ * stable snapshot came) the admin command. Any thread that may issue admin
+ * commands. @return 0 or a negative errno.
+ */
+int svnic_vport_stats_get(struct svnic_adapter *ad, uint16_t vport_id,
+			  struct svnic_aq_vport_stats *vs);
 
 /** A device event, in the control thread (svnic_ctrl.c). */
 void svnic_ethdev_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);

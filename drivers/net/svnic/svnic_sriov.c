@@ -66,6 +66,13 @@ struct svnic_sriov_vf {
 	uint64_t mbx_refused;
 	/* PF_GOING_DOWN: 0 not sent, 1 queued, 2 in the VF's window, 3 read by the VF */
 	uint8_t bye;
+	/*
+	 * Our last MBX_RX_NOTIFY left INT_CAUSE.MBX_RX set in the device's VF and
+	 * nothing has cleared it since (the guest's INT_CAUSE write, a reset):
+	 * another would change nothing, the cause being latched (spec
+	 * "INT_CAUSE": the vector fires on an edge), so it is not sent.
+	 */
+	bool mbx_rx_raised;
 	/* the guest's socket */
 	struct svnic_vf_port *port;
 	char path[SVNIC_SRIOV_PATH_MAX];
@@ -341,9 +348,16 @@ svnic_sriov_mbx_send(struct svnic_sriov *s, uint16_t vf_id, const struct svnic_s
 
 	if (vf != NULL && vf->guest.shared_rx && d->port != NULL) {
 		ret = svnic_vf_port_shrx_write(d->port, m->buf, m->len);
-		if (ret == 0)
+		/*
+		 * A guest spinning on its notify page takes the message without
+		 * its vector, and leaves MBX_RX latched: only the first message
+		 * after it cleared the cause needs the device (and its wake-up).
+		 */
+		if (ret == 0 && !d->mbx_rx_raised) {
 			(void)svnic_hw_reg_write_posted(&s->ad->hw, SVNIC_REG_MBX_RX_NOTIFY,
 							vf_id);
+			d->mbx_rx_raised = true;
+		}
 		if (ret != -ENODEV)
 			return ret;
 	}
@@ -393,6 +407,7 @@ svnic_sriov_outbox_clear(struct svnic_sriov_vf *d)
 	d->reply.len = 0;
 	d->nb_notices = 0;
 	d->link_sent = 0;
+	d->mbx_rx_raised = false;	/* a reset cleared INT_CAUSE */
 }
 
 /* Queue a notice; the oldest goes when the VF does not read them (it learns later). */
@@ -729,6 +744,7 @@ svnic_sriov_port_reset(void *ctx, uint16_t vf_id)
 {
 	struct svnic_sriov *s = ctx;
 
+	s->vfs[vf_id].mbx_rx_raised = false;
 	return sriov_vf_reset(s->sw, vf_id, false);
 }
 
@@ -739,6 +755,7 @@ svnic_sriov_port_guest_come(void *ctx, uint16_t vf_id)
 
 	SVNIC_DRV_LOG(INFO, "%s: VF %u: a guest connected to %s", s->ad->hw.name, vf_id,
 		      s->vfs[vf_id].path);
+	s->vfs[vf_id].mbx_rx_raised = false;
 }
 
 static void
@@ -754,6 +771,7 @@ svnic_sriov_port_guest_gone(void *ctx, uint16_t vf_id)
 	 * there (spec "Resets"): the state machine follows without a VF_RESET
 	 * command, and the VF_RESET event of that disconnect is not another reset.
 	 */
+	s->vfs[vf_id].mbx_rx_raised = false;
 	s->vfs[vf_id].dev_reset = true;
 	ret = sriov_vf_reset(s->sw, vf_id, false);
 	s->vfs[vf_id].dev_reset = false;
@@ -796,6 +814,23 @@ svnic_sriov_port_ack(void *ctx, uint16_t vf_id)
 	return true;
 }
 
+/*
+ * Before the guest's page-0 write reaches the device: one that clears
+ * INT_CAUSE.MBX_RX (a guest about to sleep on its vector) or resets the VF
+ * makes the next message's MBX_RX_NOTIFY needed again. net_svnic_vf arms
+ * with a write it waits for, which the port forwards and waits for too: the
+ * clear reaches the device before any notify we send after it.
+ */
+static void
+svnic_sriov_port_reg_write(void *ctx, uint16_t vf_id, uint32_t off, uint32_t val)
+{
+	struct svnic_sriov *s = ctx;
+
+	if ((off == SVNIC_REG_INT_CAUSE && (val & SVNIC_INT_MBX_RX)) ||
+	    off == SVNIC_REG_DEV_CTRL)
+		s->vfs[vf_id].mbx_rx_raised = false;
+}
+
 static const struct svnic_vf_port_ops svnic_sriov_port_ops = {
 	.cfg_read = svnic_sriov_port_cfg_read,
 	.reset = svnic_sriov_port_reset,
@@ -803,6 +838,7 @@ static const struct svnic_vf_port_ops svnic_sriov_port_ops = {
 	.guest_gone = svnic_sriov_port_guest_gone,
 	.mbx_doorbell = svnic_sriov_port_doorbell,
 	.mbx_ack = svnic_sriov_port_ack,
+	.guest_reg_write = svnic_sriov_port_reg_write,
 };
 
 static void
@@ -1088,6 +1124,7 @@ svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev)
 		if (ev->param0 == SVNIC_EQ_VF_RESET_DISCONNECT)
 			break;
 		/* the device reset it already: the state machine follows, no VF_RESET */
+		s->vfs[ev->func].mbx_rx_raised = false;
 		s->vfs[ev->func].dev_reset = true;
 		ret = sriov_vf_reset(s->sw, ev->func, false);
 		s->vfs[ev->func].dev_reset = false;
@@ -1110,6 +1147,8 @@ svnic_sriov_resync(struct svnic_adapter *ad)
 	if (s == NULL)
 		return;
 	for (i = 0; i < sriov_switch_num_vfs(s->sw); i++) {
+		/* a lost VF_RESET event may have cleared the cause behind our back */
+		s->vfs[i].mbx_rx_raised = false;
 		/* a lost shared-TX doorbell left its VF's MBX_MSG unacknowledged too */
 		if (s->shared_tx)
 			svnic_sriov_mbx_shared(s, i, true, 0);
@@ -1232,7 +1271,6 @@ svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id, struct sriov_mgmt
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	const struct sriov_vf *vf;
 	struct svnic_aq_vport_stats vs;
-	struct svnic_aq_stats_req r;
 	int ret;
 
 	if (s == NULL)
@@ -1246,11 +1284,7 @@ svnic_sriov_vf_stats(struct svnic_adapter *ad, uint16_t vf_id, struct sriov_mgmt
 			       svnic_vf_port_guest_connected(s->vfs[vf_id].port);
 	if (!s->vfs[vf_id].vport_on)
 		return 0;
-	memset(&r, 0, sizeof(r));
-	r.scope = SVNIC_AQ_STATS_VPORT;
-	r.id = SVNIC_SRIOV_VF_VPORT(vf_id);
-	ret = svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_GET_STATS, &r, sizeof(r), NULL, 0, &vs,
-				sizeof(vs), NULL);
+	ret = svnic_vport_stats_get(ad, SVNIC_SRIOV_VF_VPORT(vf_id), &vs);
 	if (ret < 0)
 		return ret;
 	dev->rx_packets = vs.rx_packets;
@@ -1457,19 +1491,13 @@ svnic_sriov_mgmt_pf_status(void *ctx, struct sriov_mgmt_pf_status *st)
 	struct svnic_sriov *s = ctx;
 	struct svnic_adapter *ad = s->ad;
 	struct svnic_aq_vport_stats vs;
-	struct svnic_aq_stats_req r;
 	bool fd;
 
 	strlcpy(st->name, ad->hw.name, sizeof(st->name));
 	memcpy(st->mac, ad->eth_dev->data->mac_addrs[0].addr_bytes, 6);
 	(void)svnic_hw_link_get(&ad->hw, &st->link_up, &fd, &st->speed_mbps);
 	st->mtu = ad->eth_dev->data->mtu;
-	memset(&r, 0, sizeof(r));
-	r.scope = SVNIC_AQ_STATS_VPORT;
-	r.id = SVNIC_PF_VPORT_ID;
-	if (ad->vport_created &&
-	    svnic_adminq_exec(&ad->aq, SVNIC_AQ_OP_GET_STATS, &r, sizeof(r), NULL, 0, &vs,
-			      sizeof(vs), NULL) == 0) {
+	if (ad->vport_created && svnic_vport_stats_get(ad, SVNIC_PF_VPORT_ID, &vs) == 0) {
 		st->rx_packets = vs.rx_packets;
 		st->tx_packets = vs.tx_packets;
 		st->drops = vs.rx_dropped_nobuf + vs.rx_dropped_filter + vs.tx_dropped;

@@ -298,6 +298,13 @@ svnic_vf_port_region_access(void *ctx, uint32_t index, uint64_t offset, void *bu
 		if ((v & SVNIC_MBX_ACK_SHARED) && p->ops->mbx_ack(p->ctx, p->vf_id))
 			return 0;
 	}
+	if (index == VFIO_PCI_BAR0_REGION_INDEX && offset < SVNIC_REG_NOTIFY_PAGE &&
+	    count == 4 && p->ops->guest_reg_write != NULL) {
+		uint32_t v;
+
+		memcpy(&v, buf, sizeof(v));
+		p->ops->guest_reg_write(p->ctx, p->vf_id, (uint32_t)offset, v);
+	}
 	/* A write the guest posted goes on posted: nobody waits at either end. */
 	if (p->dev_ops->region_write_posted != NULL && vfio_user_server_posted(p->srv)) {
 		p->posted_writes++;

@@ -63,6 +63,12 @@ struct svnic_vf_port_ops {
 	 * Return true: the write was for the PF and goes no further.
 	 */
 	bool (*mbx_ack)(void *ctx, uint16_t vf_id);
+	/*
+	 * Optional: the guest wrote page-0 register @p off (value @p val), and
+	 * the write goes on to the device after this returns. The PF learns
+	 * here what the guest did to its INT_CAUSE (svnic_sriov.c).
+	 */
+	void (*guest_reg_write)(void *ctx, uint16_t vf_id, uint32_t off, uint32_t val);
 };
 
 /*
