@@ -470,6 +470,31 @@ test_rx_two_messages_one_read(void)
 	pair_close();
 }
 
+/* More small messages than the buffer holds, in one write: its tail is moved up. */
+static void
+test_rx_more_than_the_buffer_holds(void)
+{
+	static struct vfio_user_rx rx;
+	static uint8_t b[40 * 20];
+	struct vfio_user_msg m;
+	unsigned int i;
+	size_t n = 0;
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	for (i = 0; i < 40; i++)
+		n += rx_msg(b + n, (uint16_t)i, 4, (uint8_t)i);
+	raw_send(b, n);
+	for (i = 0; i < 40; i++) {
+		CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+				VFIO_USER_RX_STARTED * (i > 0)), 0);
+		CU_ASSERT_TRUE(rx_payload_is(&m, (uint16_t)i, 4, (uint8_t)i));
+		vfio_user_msg_release(&m);
+	}
+	CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	pair_close();
+}
+
 struct rx_writer {
 	const uint8_t *p;
 	size_t first, len;
@@ -1030,6 +1055,7 @@ static CU_TestInfo tests_rx[] = {
 	UNIT_TEST(test_rx_peer_closes_inside_second),
 	UNIT_TEST(test_rx_stalled_inside_second),
 	UNIT_TEST(test_rx_two_messages_one_read),
+	UNIT_TEST(test_rx_more_than_the_buffer_holds),
 	UNIT_TEST(test_rx_message_split_across_reads),
 	UNIT_TEST(test_rx_fds_stay_with_their_message),
 	UNIT_TEST(test_rx_message_larger_than_buffer),
