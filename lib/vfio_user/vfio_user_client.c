@@ -2,7 +2,9 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -33,6 +35,7 @@ struct vfio_user_client {
 	struct vfio_user_cli_win *wins;
 	unsigned int nwins;
 	unsigned int cap_wins;
+	struct vfio_user_rx rx;
 };
 
 int
@@ -151,7 +154,8 @@ vfio_user_cli_call(struct vfio_user_client *c, uint16_t cmd, const struct iovec 
 	if (ret < 0)
 		return vfio_user_cli_fail(c, cmd, ret, "not sent");
 	for (;;) {
-		ret = vfio_user_msg_recv(c->fd, &m, VFIO_USER_MSG_MAX, c->timeout_ms, true);
+		ret = vfio_user_rx_recv(&c->rx, c->fd, &m, VFIO_USER_MSG_MAX, c->timeout_ms,
+				VFIO_USER_RX_WAIT);
 		if (ret < 0)
 			return vfio_user_cli_fail(c, cmd, ret, "got no reply");
 		if (vfio_user_hdr_check(&m.hdr, VFIO_USER_MSG_MAX) < 0) {
@@ -190,7 +194,7 @@ vfio_user_client_poll(struct vfio_user_client *c)
 	int ret;
 
 	while (!c->broken) {
-		ret = vfio_user_msg_recv(c->fd, &m, VFIO_USER_MSG_MAX, c->timeout_ms, false);
+		ret = vfio_user_rx_recv(&c->rx, c->fd, &m, VFIO_USER_MSG_MAX, c->timeout_ms, 0);
 		if (ret == -EAGAIN)
 			return 0;
 		if (ret < 0)
@@ -260,6 +264,24 @@ out:
 	return ret;
 }
 
+/*
+ * A reply is waited for in recvmsg() itself, one system call instead of a
+ * poll() and a read, when the socket blocks and its receive timeout is ours.
+ */
+static bool
+vfio_user_cli_may_block(int fd, int timeout_ms)
+{
+	struct timeval tv = {
+		.tv_sec = timeout_ms / 1000,
+		.tv_usec = (timeout_ms % 1000) * 1000,
+	};
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || (fl & O_NONBLOCK) != 0)
+		return false;
+	return setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) == 0;
+}
+
 static int
 vfio_user_cli_opts_check(const struct vfio_user_client_opts *o)
 {
@@ -300,6 +322,7 @@ vfio_user_client_attach(int fd, const struct vfio_user_client_opts *opts,
 		o->max_data_xfer_size : VFIO_USER_MAX_XFER;
 	c->dma_access = o->dma_access;
 	c->dma_ctx = o->dma_ctx;
+	vfio_user_rx_init(&c->rx, false, vfio_user_cli_may_block(fd, c->timeout_ms));
 	vfio_user_caps_default(&c->server);
 	ret = vfio_user_cli_negotiate(c, o);
 	if (ret < 0) {
@@ -343,6 +366,7 @@ vfio_user_client_close(struct vfio_user_client *c)
 		return;
 	if (c->fd >= 0)
 		close(c->fd);
+	vfio_user_rx_reset(&c->rx);
 	free(c->wins);
 	free(c);
 }

@@ -84,8 +84,10 @@ void
 vfio_user_msg_release(struct vfio_user_msg *m)
 {
 	vfio_user_msg_close_fds(m);
-	free(m->data);
+	if (!m->borrowed)
+		free(m->data);
 	m->data = NULL;
+	m->borrowed = false;
 	m->len = 0;
 }
 
@@ -160,8 +162,20 @@ vfio_user_msg_wait(int fd, short events, uint64_t deadline)
 	}
 }
 
+/* Keep @p fd in @p fds, or close it when they are full. */
 static void
-vfio_user_msg_take_fds(struct vfio_user_msg *m, struct msghdr *mh)
+vfio_user_fds_add(int *fds, unsigned int *nfds, bool *dropped, int fd)
+{
+	if (*nfds < VFIO_USER_MAX_MSG_FDS) {
+		fds[(*nfds)++] = fd;
+	} else {
+		close(fd);
+		*dropped = true;
+	}
+}
+
+static void
+vfio_user_fds_take(int *fds, unsigned int *nfds, bool *dropped, struct msghdr *mh)
 {
 	struct cmsghdr *c;
 	unsigned int i, n;
@@ -173,112 +187,293 @@ vfio_user_msg_take_fds(struct vfio_user_msg *m, struct msghdr *mh)
 		n = (c->cmsg_len - CMSG_LEN(0)) / sizeof(int);
 		for (i = 0; i < n; i++) {
 			memcpy(&fd, CMSG_DATA(c) + i * sizeof(int), sizeof(fd));
-			if (m->nfds < VFIO_USER_MAX_MSG_FDS) {
-				m->fds[m->nfds++] = fd;
-			} else {
-				close(fd);
-				m->fds_dropped = true;
-			}
+			vfio_user_fds_add(fds, nfds, dropped, fd);
 		}
 	}
 	/* The kernel closed whatever did not fit in our control buffer. */
 	if ((mh->msg_flags & MSG_CTRUNC) != 0)
-		m->fds_dropped = true;
+		*dropped = true;
 }
 
+void
+vfio_user_rx_init(struct vfio_user_rx *rx, bool exact, bool block)
+{
+	rx->seen = 0;
+	rx->head = 0;
+	rx->tail = 0;
+	rx->exact = exact;
+	rx->block = block;
+	rx->nsets = 0;
+}
+
+void
+vfio_user_rx_reset(struct vfio_user_rx *rx)
+{
+	unsigned int i, k;
+
+	for (k = 0; k < rx->nsets; k++)
+		for (i = 0; i < rx->sets[k].nfds; i++)
+			close(rx->sets[k].fds[i]);
+	rx->nsets = 0;
+	rx->head = 0;
+	rx->tail = 0;
+}
+
+bool
+vfio_user_rx_pending(const struct vfio_user_rx *rx)
+{
+	return rx->tail > rx->head;
+}
+
+/* Move @p from's fds to the end of @p fds. */
+static void
+vfio_user_rx_move_set(int *fds, unsigned int *nfds, bool *dropped, struct vfio_user_rx_fds *from)
+{
+	unsigned int i;
+
+	for (i = 0; i < from->nfds; i++)
+		vfio_user_fds_add(fds, nfds, dropped, from->fds[i]);
+	*dropped = *dropped || from->dropped;
+	from->nfds = 0;
+	from->dropped = false;
+}
+
+/* A message ending at stream offset @p end takes the fds read with its bytes. */
+static void
+vfio_user_rx_give_fds(struct vfio_user_rx *rx, struct vfio_user_msg *m, uint64_t end)
+{
+	while (rx->nsets > 0 && rx->sets[0].at < end) {
+		vfio_user_rx_move_set(m->fds, &m->nfds, &m->fds_dropped, &rx->sets[0]);
+		rx->sets[0] = rx->sets[1];
+		rx->nsets--;
+	}
+}
+
+/* How one receive waits: its deadline runs from its first byte, or its start with RX_WAIT. */
+struct vfio_user_rx_wait {
+	uint64_t deadline;
+	int timeout_ms;
+	unsigned int flags;
+	bool started;		/* a byte of the message is in */
+	bool slept;		/* the one blocking recvmsg() was made */
+};
+
 /*
- * Read exactly @p len bytes. *started is set once any byte of the message has
- * arrived; from then on the deadline applies, before it EAGAIN is returned
- * unless the caller waits for the first byte.
+ * One recvmsg() of at most @p len bytes into @p dst, waiting as @p w says.
+ * Its fds go to @p m when given (a payload read in place), else to the set
+ * of this read in @p rx.
+ * @return bytes read or a negative errno.
  */
-static int
-vfio_user_msg_read(int fd, struct vfio_user_msg *m, uint8_t *buf, size_t len,
-		uint64_t *deadline, int timeout_ms, bool wait_first, bool *started)
+static ssize_t
+vfio_user_rx_read(struct vfio_user_rx *rx, int fd, uint8_t *dst, size_t len,
+		struct vfio_user_msg *m, struct vfio_user_rx_wait *w)
 {
 	union {
 		struct cmsghdr align;
 		char buf[CMSG_SPACE(sizeof(int) * VFIO_USER_MAX_MSG_FDS)];
 	} ctl;
-	size_t got = 0;
+	struct iovec iov = { .iov_base = dst, .iov_len = len };
+	struct msghdr mh;
+	struct vfio_user_rx_fds *set;
+	bool sleep;
 	ssize_t n;
 	int ret;
 
-	while (got < len) {
-		struct iovec iov = { .iov_base = buf + got, .iov_len = len - got };
-		struct msghdr mh = {
+	for (;;) {
+		mh = (struct msghdr){
 			.msg_iov = &iov, .msg_iovlen = 1,
 			.msg_control = ctl.buf, .msg_controllen = sizeof(ctl.buf),
 		};
-
-		n = recvmsg(fd, &mh, MSG_DONTWAIT | MSG_CMSG_CLOEXEC);
-		if (n > 0) {
-			if (!*started) {
-				*started = true;
-				if (!wait_first)
-					*deadline = vfio_user_now_ms() + (uint64_t)timeout_ms;
-			}
-			vfio_user_msg_take_fds(m, &mh);
-			got += (size_t)n;
-			continue;
-		}
+		/* Once only: SO_RCVTIMEO knows no deadline, poll() below does. */
+		sleep = !w->started && !w->slept && rx->block && (w->flags & VFIO_USER_RX_WAIT);
+		w->slept = w->slept || sleep;
+		n = recvmsg(fd, &mh, MSG_CMSG_CLOEXEC | (sleep ? 0 : MSG_DONTWAIT));
+		if (n > 0)
+			break;
 		if (n == 0)
-			return *started ? -EPIPE : -ECONNRESET;
+			return w->started ? -EPIPE : -ECONNRESET;
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN && errno != EWOULDBLOCK)
 			return -errno;
-		if (!*started && !wait_first)
+		if (!w->started && (w->flags & VFIO_USER_RX_WAIT) == 0)
 			return -EAGAIN;
-		ret = vfio_user_msg_wait(fd, POLLIN, *deadline);
+		ret = vfio_user_msg_wait(fd, POLLIN, w->deadline);
 		if (ret < 0)
 			return ret;
 	}
+	if (!w->started) {
+		w->started = true;
+		if ((w->flags & VFIO_USER_RX_WAIT) == 0)
+			w->deadline = vfio_user_now_ms() + (uint64_t)w->timeout_ms;
+	}
+	rx->seen += (uint64_t)n;
+	if (m != NULL) {
+		vfio_user_fds_take(m->fds, &m->nfds, &m->fds_dropped, &mh);
+		return n;
+	}
+	/* A read ends with the data its fds came with: they are the last byte's message's. */
+	set = &rx->sets[rx->nsets];
+	set->nfds = 0;
+	set->dropped = false;
+	set->at = rx->seen - 1;
+	vfio_user_fds_take(set->fds, &set->nfds, &set->dropped, &mh);
+	if (set->nfds > 0 || set->dropped)
+		rx->nsets++;
+	return n;
+}
+
+/* Read more into the buffer: up to @p want bytes, to its end at most. */
+static int
+vfio_user_rx_fill(struct vfio_user_rx *rx, int fd, size_t want, struct vfio_user_rx_wait *w)
+{
+	size_t have = rx->tail - rx->head;
+	ssize_t n;
+
+	if (rx->head > 0) {
+		memmove(rx->buf, rx->buf + rx->head, have);
+		rx->head = 0;
+		rx->tail = have;
+	}
+	/*
+	 * We read only while the buffer holds no whole message: every set left
+	 * is the partial head message's, so one slot is free for this read's.
+	 */
+	if (rx->nsets == 2) {
+		vfio_user_rx_move_set(rx->sets[0].fds, &rx->sets[0].nfds, &rx->sets[0].dropped,
+				&rx->sets[1]);
+		rx->sets[0].at = rx->sets[1].at;
+		rx->nsets = 1;
+	}
+	if (want > VFIO_USER_RX_BUF - rx->tail)
+		want = VFIO_USER_RX_BUF - rx->tail;
+	n = vfio_user_rx_read(rx, fd, rx->buf + rx->tail, want, NULL, w);
+	if (n < 0)
+		return (int)n;
+	rx->tail += (size_t)n;
 	return 0;
+}
+
+/* Where the payload goes: lent from @p rx when it fits and may be, else allocated. */
+static int
+vfio_user_rx_payload(struct vfio_user_rx *rx, struct vfio_user_msg *m, unsigned int flags)
+{
+	if (m->len == 0)
+		return 0;
+	if ((flags & VFIO_USER_RX_OWN) == 0 && m->len <= sizeof(rx->payload)) {
+		m->data = (uint8_t *)rx->payload;
+		m->borrowed = true;
+		return 0;
+	}
+	m->data = malloc(m->len);
+	return m->data == NULL ? -ENOMEM : 0;
+}
+
+int
+vfio_user_rx_recv(struct vfio_user_rx *rx, int fd, struct vfio_user_msg *m, size_t max_size,
+		int timeout_ms, unsigned int flags)
+{
+	struct vfio_user_rx_wait w = {
+		.timeout_ms = timeout_ms < 0 ? 0 : timeout_ms,
+		.flags = flags,
+		.started = rx->tail > rx->head,
+	};
+	const size_t hs = sizeof(m->hdr);
+	size_t have, got;
+	ssize_t n;
+	int ret;
+
+	vfio_user_msg_init(m);
+	if (!w.started && (flags & (VFIO_USER_RX_STARTED | VFIO_USER_RX_NO_READ)) != 0)
+		return -EAGAIN;
+	w.deadline = vfio_user_now_ms() + (uint64_t)w.timeout_ms;
+	/*
+	 * A caller that waits for a message (a reply to what it just sent) has
+	 * nothing to read yet, most likely: wait first, saving a system call
+	 * that would only say EAGAIN, unless recvmsg() itself may wait.
+	 */
+	if ((flags & VFIO_USER_RX_WAIT) != 0 && !w.started && !rx->block) {
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+
+		/* a timeout, an error, a signal: the read below sees to them as before */
+		(void)poll(&p, 1, w.timeout_ms);
+	}
+	while (rx->tail - rx->head < hs) {
+		if ((flags & VFIO_USER_RX_NO_READ) != 0)
+			return -EAGAIN;
+		ret = vfio_user_rx_fill(rx, fd, rx->exact ? hs - (rx->tail - rx->head) :
+				VFIO_USER_RX_BUF, &w);
+		if (ret < 0)
+			return ret;
+	}
+	memcpy(&m->hdr, rx->buf + rx->head, hs);
+	/* Nothing beyond the header is taken before msg_size is known to be sane. */
+	ret = vfio_user_size_check(m->hdr.msg_size, max_size);
+	if (ret < 0)
+		return ret;
+	m->len = m->hdr.msg_size - hs;
+	if (!rx->exact && m->hdr.msg_size <= VFIO_USER_RX_BUF) {
+		while (rx->tail - rx->head < m->hdr.msg_size) {
+			if ((flags & VFIO_USER_RX_NO_READ) != 0) {
+				vfio_user_msg_init(m);
+				return -EAGAIN;
+			}
+			ret = vfio_user_rx_fill(rx, fd, VFIO_USER_RX_BUF, &w);
+			if (ret < 0)
+				goto fail;
+		}
+		ret = vfio_user_rx_payload(rx, m, flags);
+		if (ret < 0)
+			goto fail;
+		if (m->len > 0)
+			memcpy(m->data, rx->buf + rx->head + hs, m->len);
+		rx->head += m->hdr.msg_size;
+		vfio_user_rx_give_fds(rx, m, rx->seen - (rx->tail - rx->head));
+		if (rx->head == rx->tail) {
+			rx->head = 0;
+			rx->tail = 0;
+		}
+		return 0;
+	}
+	if ((flags & VFIO_USER_RX_NO_READ) != 0) {
+		vfio_user_msg_init(m);
+		return -EAGAIN;
+	}
+	/* Larger than the buffer, or exact framing: the payload is read in place. */
+	ret = vfio_user_rx_payload(rx, m, flags);
+	if (ret < 0)
+		goto fail;
+	have = rx->tail - rx->head - hs;
+	if (have > 0)
+		memcpy(m->data, rx->buf + rx->head + hs, have);
+	rx->head = 0;
+	rx->tail = 0;
+	/* All the buffer held was this message's, and so are its fds. */
+	vfio_user_rx_give_fds(rx, m, UINT64_MAX);
+	for (got = have; got < m->len; got += (size_t)n) {
+		n = vfio_user_rx_read(rx, fd, m->data + got, m->len - got, m, &w);
+		if (n < 0) {
+			ret = (int)n;
+			goto fail;
+		}
+	}
+	return 0;
+fail:
+	vfio_user_msg_release(m);
+	return ret;
 }
 
 int
 vfio_user_msg_recv(int fd, struct vfio_user_msg *m, size_t max_size, int timeout_ms,
 		bool wait_first)
 {
-	uint64_t deadline = vfio_user_now_ms() + (uint64_t)(timeout_ms < 0 ? 0 : timeout_ms);
-	bool started = false;
+	struct vfio_user_rx rx;
 	int ret;
 
-	vfio_user_msg_init(m);
-	/*
-	 * A caller that waits for a message (a reply to what it just sent) has
-	 * nothing to read yet, most likely: wait first, saving a system call
-	 * that would only say EAGAIN.
-	 */
-	if (wait_first) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-
-		/* a timeout, an error, a signal: the read below sees to them as before */
-		(void)poll(&p, 1, timeout_ms < 0 ? 0 : timeout_ms);
-	}
-	ret = vfio_user_msg_read(fd, m, (uint8_t *)&m->hdr, sizeof(m->hdr), &deadline,
-			timeout_ms, wait_first, &started);
-	if (ret < 0)
-		goto fail;
-	/* Nothing beyond the header is read before msg_size is known to be sane. */
-	ret = vfio_user_size_check(m->hdr.msg_size, max_size);
-	if (ret < 0)
-		goto fail;
-	m->len = m->hdr.msg_size - sizeof(m->hdr);
-	if (m->len == 0)
-		return 0;
-	m->data = malloc(m->len);
-	if (m->data == NULL) {
-		ret = -ENOMEM;
-		goto fail;
-	}
-	ret = vfio_user_msg_read(fd, m, m->data, m->len, &deadline, timeout_ms, wait_first,
-			&started);
-	if (ret < 0)
-		goto fail;
-	return 0;
-fail:
-	vfio_user_msg_release(m);
+	vfio_user_rx_init(&rx, true, false);
+	ret = vfio_user_rx_recv(&rx, fd, m, max_size, timeout_ms,
+			VFIO_USER_RX_OWN | (wait_first ? VFIO_USER_RX_WAIT : 0));
+	vfio_user_rx_reset(&rx);
 	return ret;
 }
 

@@ -7,6 +7,13 @@
  * and file descriptors as SCM_RIGHTS ancillary data. Partial reads and writes,
  * EINTR and EAGAIN are handled here; a started message must complete within a
  * deadline so a stalled peer cannot hold the other side forever.
+ *
+ * A connection that lives long keeps a receive buffer (struct vfio_user_rx):
+ * one recvmsg() takes a small message whole, header and payload, and whatever
+ * the peer sent after it, which the next receive hands out without a system
+ * call. File descriptors stay with the message they came with: the kernel
+ * ends a read after the data its fds came with, so they belong to the message
+ * holding the last byte of that read.
  */
 
 #include <stdbool.h>
@@ -23,7 +30,38 @@ struct vfio_user_msg {
 	int fds[VFIO_USER_MAX_MSG_FDS];
 	unsigned int nfds;
 	bool fds_dropped;	/**< more fds were sent than we take; all were closed */
+	bool borrowed;		/**< @p data is the receive buffer's, good until its next receive */
 };
+
+/** Bytes a receive buffer reads ahead; messages up to this size need no allocation. */
+#define VFIO_USER_RX_BUF	512u
+
+/** Descriptors that came with bytes still in a receive buffer. */
+struct vfio_user_rx_fds {
+	uint64_t at;		/* stream offset of the last byte of the read they came with */
+	unsigned int nfds;
+	bool dropped;
+	int fds[VFIO_USER_MAX_MSG_FDS];
+};
+
+/** One connection's receive side; vfio_user_rx_init() before use. */
+struct vfio_user_rx {
+	uint64_t seen;		/* bytes read from the socket so far */
+	size_t head;		/* buf[head, tail): read, not handed out yet */
+	size_t tail;
+	bool exact;		/* never read past the message being received */
+	bool block;		/* a first byte may be waited for in recvmsg() itself */
+	unsigned int nsets;	/* at most 2: the head message's, the last read's */
+	struct vfio_user_rx_fds sets[2];
+	uint64_t payload[VFIO_USER_RX_BUF / sizeof(uint64_t)];	/* a borrowed payload */
+	uint8_t buf[VFIO_USER_RX_BUF];
+};
+
+/** Receive flags. */
+#define VFIO_USER_RX_WAIT	(1u << 0)	/**< wait up to the timeout for a first byte */
+#define VFIO_USER_RX_STARTED	(1u << 1)	/**< read only to finish a message begun */
+#define VFIO_USER_RX_NO_READ	(1u << 2)	/**< only a message already buffered whole */
+#define VFIO_USER_RX_OWN	(1u << 3)	/**< allocate the payload: it outlives the buffer */
 
 /** Empty message with no payload and no fds. */
 void vfio_user_msg_init(struct vfio_user_msg *m);
@@ -48,7 +86,31 @@ int vfio_user_hdr_check(const struct vfio_user_hdr *h, size_t max_size);
 int vfio_user_msg_check_request(const struct vfio_user_msg *m);
 
 /**
- * Receive one message.
+ * Set up @p rx. @p exact: read no byte past the message being received (for
+ * a socket others read too); @p block: the socket is blocking with
+ * SO_RCVTIMEO set to the timeout given to vfio_user_rx_recv(), so a receive
+ * with VFIO_USER_RX_WAIT sleeps in recvmsg() rather than in poll() first.
+ */
+void vfio_user_rx_init(struct vfio_user_rx *rx, bool exact, bool block);
+/** Drop what @p rx holds: buffered bytes, and fds, which are closed. */
+void vfio_user_rx_reset(struct vfio_user_rx *rx);
+/** True while @p rx holds bytes of a message not handed out yet. */
+bool vfio_user_rx_pending(const struct vfio_user_rx *rx);
+
+/**
+ * Receive one message through @p rx: from what is buffered when a whole one
+ * is there, else from @p fd. @p flags: VFIO_USER_RX_*. Without
+ * VFIO_USER_RX_OWN, a payload that fits the buffer is lent (m->borrowed) until
+ * the next receive on @p rx.
+ * @return as vfio_user_msg_recv(); -EAGAIN also when VFIO_USER_RX_STARTED or
+ *   VFIO_USER_RX_NO_READ forbid the read needed. After any other error the
+ *   stream is out of step: drop the connection and vfio_user_rx_reset().
+ */
+int vfio_user_rx_recv(struct vfio_user_rx *rx, int fd, struct vfio_user_msg *m,
+		size_t max_size, int timeout_ms, unsigned int flags);
+
+/**
+ * Receive one message, reading nothing past it.
  * @param wait_first  wait up to @p timeout_ms for the first byte; otherwise
  *   return -EAGAIN at once when nothing is waiting.
  * @return 0; -EAGAIN (nothing waiting); -ECONNRESET (peer closed between

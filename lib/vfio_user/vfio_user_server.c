@@ -20,6 +20,7 @@
 #define VFIO_USER_SRV_QUEUE		16	/* commands held while a DMA reply is awaited */
 #define VFIO_USER_SRV_BATCH		32	/* messages handled per call, for fairness */
 #define VFIO_USER_SRV_REPLY_IOV		3
+#define VFIO_USER_SRV_REPLY_INLINE	256	/* a region read this small needs no allocation */
 
 struct vfio_user_srv_irq {
 	int *fds;	/* trigger eventfds, -1 when unassigned */
@@ -52,6 +53,9 @@ struct vfio_user_server {
 	struct vfio_user_srv_irq irqs[VFIO_USER_MAX_IRQ_TYPES];
 	uint16_t next_id;
 
+	struct vfio_user_rx rx;		/* the client's messages, read ahead */
+	unsigned int served;		/* messages since we last looked for connections */
+
 	struct vfio_user_msg queue[VFIO_USER_SRV_QUEUE];
 	unsigned int q_head;
 	unsigned int q_len;
@@ -66,6 +70,7 @@ struct vfio_user_srv_reply {
 	unsigned int iovcnt;
 	int fd;			/* borrowed, -1 for none */
 	void *heap;		/* freed after sending */
+	uint64_t small[VFIO_USER_SRV_REPLY_INLINE / sizeof(uint64_t)];
 	union {
 		struct vfio_user_version version;
 		struct vfio_user_device_info dev;
@@ -173,6 +178,7 @@ vfio_user_server_disconnect(struct vfio_user_server *srv)
 		srv->q_len--;
 	}
 	srv->q_head = 0;
+	vfio_user_rx_reset(&srv->rx);
 	vfio_user_srv_unwatch_close(srv, srv->conn_fd);
 	srv->conn_fd = -1;
 	srv->negotiated = false;
@@ -194,6 +200,8 @@ vfio_user_srv_start(struct vfio_user_server *srv, int fd)
 	srv->accept_ms = vfio_user_now_ms();
 	srv->negotiated = false;
 	srv->drop = false;
+	/* Not blocking reads: the owner's loop must never sleep in recvmsg(). */
+	vfio_user_rx_init(&srv->rx, false, false);
 	vfio_user_caps_default(&srv->peer);
 	SRV_LOG(srv, INFO, "connected");
 }
@@ -231,7 +239,9 @@ vfio_user_server_has_timers(const struct vfio_user_server *srv)
 {
 	unsigned int i;
 
-	if ((srv->conn_fd >= 0 && !srv->negotiated) || srv->q_len > 0)
+	/* A message begun stays in the buffer until its rest comes or time is up. */
+	if ((srv->conn_fd >= 0 && !srv->negotiated) || srv->q_len > 0 ||
+	    vfio_user_rx_pending(&srv->rx))
 		return true;
 	for (i = 0; i < VFIO_USER_SRV_BUSY_SLOTS; i++)
 		if (srv->busy[i].fd >= 0)
@@ -641,10 +651,14 @@ vfio_user_srv_region_rw(struct vfio_user_server *srv, struct vfio_user_msg *m,
 	if (is_write)
 		return vfio_user_srv_errno(srv->ops->region_access(srv->ctx, a->region, a->offset,
 				m->data + sizeof(*a), a->count, true));
-	buf = malloc(a->count);
-	if (buf == NULL)
-		return -ENOMEM;
-	rep->heap = buf;
+	if (a->count <= sizeof(rep->small)) {
+		buf = rep->small;
+	} else {
+		buf = malloc(a->count);
+		if (buf == NULL)
+			return -ENOMEM;
+		rep->heap = buf;
+	}
 	ret = vfio_user_srv_errno(srv->ops->region_access(srv->ctx, a->region, a->offset, buf,
 			a->count, false));
 	if (ret < 0)
@@ -861,8 +875,9 @@ vfio_user_srv_await(struct vfio_user_server *srv, uint16_t cmd, uint16_t id,
 	int ret;
 
 	for (;;) {
-		ret = vfio_user_msg_recv(srv->conn_fd, &m, VFIO_USER_MSG_MAX, srv->cfg.timeout_ms,
-				true);
+		/* Allocated: the message being served may hold the buffer's payload. */
+		ret = vfio_user_rx_recv(&srv->rx, srv->conn_fd, &m, VFIO_USER_MSG_MAX,
+				srv->cfg.timeout_ms, VFIO_USER_RX_WAIT | VFIO_USER_RX_OWN);
 		if (ret < 0)
 			return ret;
 		if (vfio_user_hdr_check(&m.hdr, VFIO_USER_MSG_MAX) < 0) {
@@ -1113,40 +1128,12 @@ vfio_user_srv_drain_queue(struct vfio_user_server *srv)
 	}
 }
 
-/*
- * What waits, without waiting: @return whether the client has more to read;
- * *@p knock whether the listening socket has a connection to accept. When the
- * look cannot tell (an error, more ready than it takes), both are yes.
- */
-static bool
-vfio_user_srv_look(struct vfio_user_server *srv, bool *knock)
-{
-	struct epoll_event ev[VFIO_USER_SRV_BUSY_SLOTS + 3];
-	bool conn = false;
-	int n, k;
-
-	n = epoll_wait(srv->ep_fd, ev, (int)(sizeof(ev) / sizeof(ev[0])), 0);
-	if (n < 0 || n == (int)(sizeof(ev) / sizeof(ev[0]))) {
-		*knock = true;
-		return true;
-	}
-	*knock = false;
-	for (k = 0; k < n; k++) {
-		if (ev[k].data.fd == srv->conn_fd)
-			conn = true;
-		else if (ev[k].data.fd == srv->listen_fd)
-			*knock = true;
-	}
-	return conn;
-}
-
 int
 vfio_user_server_handle(struct vfio_user_server *srv)
 {
 	uint64_t now = vfio_user_now_ms();
 	struct vfio_user_msg m;
-	bool knock = true;	/* a connection may wait, unless a look said not */
-	unsigned int i;
+	unsigned int i, flags;
 	int ret;
 
 	if (srv->conn_fd >= 0 && !srv->negotiated &&
@@ -1159,15 +1146,19 @@ vfio_user_server_handle(struct vfio_user_server *srv)
 	/*
 	 * The current client before new connections: one that closed and
 	 * reconnected at once is seen gone first, and not refused as busy.
-	 * After a message, one look at the set says whether the client sent
-	 * more and whether anyone knocks: cheaper than a read that fails and an
-	 * accept that fails, one system call each, on every message.
+	 * One read takes what the client sent, often several messages whole;
+	 * the next are handed out of the buffer with no system call, and the
+	 * socket is read again only to finish a message begun, up to
+	 * VFIO_USER_SRV_BATCH messages (fairness). Whole messages left in the
+	 * buffer are served all the same: no poll would tell of them. More on
+	 * the socket keeps it readable for the owner's next poll, so no read
+	 * that fails ends the round.
 	 */
-	for (i = 0; i < VFIO_USER_SRV_BATCH && srv->conn_fd >= 0; i++) {
-		if (i > 0 && !vfio_user_srv_look(srv, &knock))
-			break;
-		ret = vfio_user_msg_recv(srv->conn_fd, &m, VFIO_USER_MSG_MAX, srv->cfg.timeout_ms,
-				false);
+	for (i = 0; srv->conn_fd >= 0; i++) {
+		flags = i == 0 ? 0 : i < VFIO_USER_SRV_BATCH ? VFIO_USER_RX_STARTED :
+			VFIO_USER_RX_NO_READ;
+		ret = vfio_user_rx_recv(&srv->rx, srv->conn_fd, &m, VFIO_USER_MSG_MAX,
+				srv->cfg.timeout_ms, flags);
 		if (ret == -EAGAIN)
 			break;
 		if (ret < 0) {
@@ -1179,8 +1170,16 @@ vfio_user_server_handle(struct vfio_user_server *srv)
 		vfio_user_srv_handle_msg(srv, &m);
 		vfio_user_srv_drain_queue(srv);
 	}
-	if (knock)
+	/*
+	 * Connections are looked for when the client had nothing or left, and
+	 * after every VFIO_USER_SRV_BATCH messages of a busy one: not an accept
+	 * that fails after each message.
+	 */
+	srv->served += i;
+	if (i == 0 || srv->conn_fd < 0 || srv->served >= VFIO_USER_SRV_BATCH) {
+		srv->served = 0;
 		vfio_user_srv_accept(srv);
+	}
 	for (i = 0; i < VFIO_USER_SRV_BUSY_SLOTS; i++) {
 		if (srv->busy[i].fd < 0)
 			continue;

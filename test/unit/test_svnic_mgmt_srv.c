@@ -663,21 +663,15 @@ test_split_request(void)
  * server keeps the unwritten part and stops executing that client's requests,
  * then finishes when the client reads; every reply arrives whole and in order.
  */
+/* All 8 VFs allocated with long names: a vf.show reply is large. */
 static void
-test_partial_writes(void)
+vfs_alloc_all(void)
 {
-	static const char req[] = "{\"v\":1,\"op\":\"vf.show\"}\n";
 	static const char alloc[] =
 		"{\"v\":1,\"op\":\"vf.alloc\",\"queues\":4,\"name\":\"a-rather-long-vf-name\"}";
-	enum { N = 400 };
-	char msg[SRIOV_MGMT_MSG_MAX], *all, *line, *save = NULL;
-	struct svnic_mgmt_srv_stats st0 = srv_stats(), st1;
-	struct sriov_mgmt_resp r;
-	unsigned int i, n = 0;
-	char *reply = NULL;
+	unsigned int i;
+	char *reply;
 	size_t len;
-	bool eof;
-	int fd;
 
 	for (i = 0; i < 8; i++) {
 		CU_ASSERT_EQUAL(sriov_mgmt_handle_line(t.sw, alloc, strlen(alloc), NULL, NULL,
@@ -685,6 +679,31 @@ test_partial_writes(void)
 		free(reply);
 	}
 	CU_ASSERT_EQUAL(sriov_switch_vf(t.sw, 7)->state, SRIOV_VF_ATTACHED);
+}
+
+static void
+vfs_free_all(void)
+{
+	unsigned int i;
+
+	for (i = 0; i < 8; i++)
+		CU_ASSERT_EQUAL(sriov_vf_free(t.sw, (uint16_t)i, SRIOV_FREE_CASCADE), 0);
+	CU_ASSERT_EQUAL(sriov_switch_verify(t.sw), 0);
+}
+
+static void
+test_partial_writes(void)
+{
+	static const char req[] = "{\"v\":1,\"op\":\"vf.show\"}\n";
+	enum { N = 400 };
+	char msg[SRIOV_MGMT_MSG_MAX], *all, *line, *save = NULL;
+	struct svnic_mgmt_srv_stats st0 = srv_stats(), st1;
+	struct sriov_mgmt_resp r;
+	unsigned int i, n = 0;
+	bool eof;
+	int fd;
+
+	vfs_alloc_all();
 	fd = cli_connect(t.path);
 	CU_ASSERT_FATAL(fd >= 0);
 	cli_send_many(fd, req, N);
@@ -718,9 +737,74 @@ test_partial_writes(void)
 	CU_ASSERT(eof);
 	free(all);
 	close(fd);
-	for (i = 0; i < 8; i++)
-		CU_ASSERT_EQUAL(sriov_vf_free(t.sw, (uint16_t)i, SRIOV_FREE_CASCADE), 0);
-	CU_ASSERT_EQUAL(sriov_switch_verify(t.sw), 0);
+	vfs_free_all();
+}
+
+/* Whether the server's one descriptor polls readable within @p ms. */
+static bool
+srv_fd_ready(int ms)
+{
+	struct pollfd p = { .fd = svnic_mgmt_srv_fd(t.srv), .events = POLLIN };
+
+	return poll(&p, 1, ms) == 1;
+}
+
+/*
+ * svnic_mgmt_srv_fd(), which the control thread sleeps on: readable for a
+ * connection, a request, room for a stalled reply, a close; and quiet
+ * otherwise, though every client's socket is writable.
+ */
+static void
+test_one_fd_wakes_the_owner(void)
+{
+	static const char req[] = "{\"v\":1,\"op\":\"vf.show\"}\n";
+	enum { N = 400 };
+	static char chunk[1 << 16];
+	unsigned int i, nl;
+	char *all;
+	ssize_t n;
+	bool eof;
+	int fd;
+
+	srv_turn(0);
+	CU_ASSERT_FALSE(srv_fd_ready(0));
+	fd = cli_connect(t.path);
+	CU_ASSERT_FATAL(fd >= 0);
+	CU_ASSERT_TRUE(srv_fd_ready(1000));
+	svnic_mgmt_srv_handle(t.srv, t.now);
+	CU_ASSERT_FALSE(srv_fd_ready(20));
+
+	cli_send(fd, req, strlen(req));
+	CU_ASSERT_TRUE(srv_fd_ready(1000));
+	all = cli_read_lines(fd, 1, &eof);
+	free(all);
+	CU_ASSERT_FALSE(srv_fd_ready(20));
+
+	/*
+	 * Replies the client does not read (the owner's tick keeps calling):
+	 * quiet while they fill the socket, room for them is an event.
+	 */
+	vfs_alloc_all();
+	cli_send_many(fd, req, N);
+	for (i = 0; i < 200; i++)
+		svnic_mgmt_srv_handle(t.srv, t.now);
+	CU_ASSERT(srv_stats().requests < N + 2);
+	CU_ASSERT_FALSE(srv_fd_ready(20));
+	nl = 0;
+	while ((n = recv(fd, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		for (i = 0; i < (unsigned int)n; i++)
+			nl += chunk[i] == '\n';
+	CU_ASSERT_TRUE(srv_fd_ready(1000));
+	all = cli_read_lines(fd, N - nl, &eof);
+	CU_ASSERT_PTR_NOT_NULL(all);
+	CU_ASSERT_FALSE(eof);
+	free(all);
+	vfs_free_all();
+
+	close(fd);
+	CU_ASSERT_TRUE(srv_fd_ready(1000));
+	svnic_mgmt_srv_handle(t.srv, t.now);
+	CU_ASSERT_FALSE(srv_fd_ready(20));
 }
 
 /* ---- limits ---- */
@@ -973,6 +1057,7 @@ static CU_TestInfo srv_tests[] = {
 	UNIT_TEST(test_other_uid_refused),
 	UNIT_TEST(test_pipelined_requests),
 	UNIT_TEST(test_split_request),
+	UNIT_TEST(test_one_fd_wakes_the_owner),
 	UNIT_TEST(test_partial_writes),
 	UNIT_TEST(test_ctl_commands),
 	UNIT_TEST(test_ctl_unreachable),

@@ -1351,6 +1351,72 @@ test_fds_on_command_without_fds(void)
 	fx_stop();
 }
 
+/* Read one reply to @p id and return its error (0 for a plain one). */
+static int
+raw_reply(int fd, uint16_t id)
+{
+	struct vfio_user_msg m;
+	int ret;
+
+	ret = vfio_user_msg_recv(fd, &m, VFIO_USER_MSG_MAX, 2000, true);
+	if (ret < 0)
+		return ret;
+	CU_ASSERT_EQUAL(m.hdr.msg_id, id);
+	ret = (m.hdr.flags & VFIO_USER_F_ERROR) != 0 ? -(int)m.hdr.error_no : 0;
+	vfio_user_msg_release(&m);
+	return ret;
+}
+
+/*
+ * Requests sent back to back, as the server's buffer reads them at once:
+ * each answered in order, and an fd sent with the second of two stays its.
+ */
+static void
+test_requests_back_to_back(void)
+{
+	struct {
+		struct vfio_user_hdr h;
+		struct vfio_user_device_info info;
+	} two[2];
+	struct vfio_irq_set set = {
+		.argsz = sizeof(set), .index = MSIX, .start = 0, .count = 1,
+		.flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER,
+	};
+	struct vfio_user_hdr h = { .cmd = VFIO_USER_DEVICE_GET_INFO };
+	struct iovec iov = { &two[0].info, sizeof(two[0].info) };
+	int efd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK), fd;
+	unsigned int i;
+
+	fx_start();
+	fd = unit_connect(path);
+	raw_version(fd);
+	for (i = 0; i < 2; i++) {
+		memset(&two[i], 0, sizeof(two[i]));
+		two[i].h.msg_id = (uint16_t)(100 + i);
+		two[i].h.cmd = VFIO_USER_DEVICE_GET_INFO;
+		two[i].h.msg_size = sizeof(two[i]);
+		two[i].info.argsz = sizeof(two[i].info);
+	}
+	CU_ASSERT_EQUAL_FATAL(write(fd, two, sizeof(two)), (ssize_t)sizeof(two));
+	CU_ASSERT_EQUAL(raw_reply(fd, 100), 0);
+	CU_ASSERT_EQUAL(raw_reply(fd, 101), 0);
+
+	h.msg_id = 102;
+	CU_ASSERT_EQUAL(vfio_user_msg_send(fd, &h, &iov, 1, NULL, 0, 1000), 0);
+	h.msg_id = 103;
+	h.cmd = VFIO_USER_DEVICE_SET_IRQS;
+	iov.iov_base = &set;
+	iov.iov_len = sizeof(set);
+	CU_ASSERT_EQUAL(vfio_user_msg_send(fd, &h, &iov, 1, &efd, 1, 1000), 0);
+	CU_ASSERT_EQUAL(raw_reply(fd, 102), 0);	/* EINVAL if the fd were taken as its */
+	CU_ASSERT_EQUAL(raw_reply(fd, 103), 0);
+	CU_ASSERT_EQUAL(dev_now().irq_count, 1);
+	CU_ASSERT(dev_now().irq_fds[0] >= 0);
+	close(fd);
+	close(efd);
+	fx_stop();
+}
+
 static void
 test_no_reply_and_bad_flags(void)
 {
@@ -1908,6 +1974,7 @@ static CU_TestInfo tests_raw[] = {
 	UNIT_TEST(test_unknown_and_unsupported_commands),
 	UNIT_TEST(test_wrong_argsz_and_short_payloads),
 	UNIT_TEST(test_fds_on_command_without_fds),
+	UNIT_TEST(test_requests_back_to_back),
 	UNIT_TEST(test_no_reply_and_bad_flags),
 	UNIT_TEST(test_oversized_message_drops),
 	CU_TEST_INFO_NULL,

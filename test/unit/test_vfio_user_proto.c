@@ -306,6 +306,351 @@ test_send_peer_gone(void)
 	close(sp[0]);
 }
 
+/* ---- the receive buffer ---- */
+
+/* A header and @p len payload bytes of value @p fill, into @p out (returns the size). */
+static size_t
+rx_msg(uint8_t *out, uint16_t id, size_t len, uint8_t fill)
+{
+	struct vfio_user_hdr h = hdr_make(VFIO_USER_DEVICE_RESET, (uint32_t)(sizeof(h) + len), 0);
+
+	h.msg_id = id;
+	memcpy(out, &h, sizeof(h));
+	memset(out + sizeof(h), fill, len);
+	return sizeof(h) + len;
+}
+
+static void
+rx_send_fds(const uint8_t *p, size_t len, const int *fds, unsigned int nfds)
+{
+	struct vfio_user_hdr h;
+	struct iovec iov = { (void *)(uintptr_t)(p + sizeof(h)), len - sizeof(h) };
+
+	memcpy(&h, p, sizeof(h));
+	CU_ASSERT_EQUAL_FATAL(vfio_user_msg_send(sp[0], &h, &iov, 1, fds, nfds, 50), 0);
+}
+
+static bool
+rx_socket_empty(void)
+{
+	uint8_t b;
+
+	return recv(sp[1], &b, 1, MSG_PEEK | MSG_DONTWAIT) < 0 && errno == EAGAIN;
+}
+
+static bool
+rx_payload_is(const struct vfio_user_msg *m, uint16_t id, size_t len, uint8_t fill)
+{
+	size_t i;
+
+	if (m->hdr.msg_id != id || m->len != len)
+		return false;
+	for (i = 0; i < len; i++)
+		if (m->data[i] != fill)
+			return false;
+	return true;
+}
+
+static void
+test_rx_bad_header_after_good_one(void)
+{
+	static struct vfio_user_rx rx;
+	uint8_t b[64];
+	struct vfio_user_hdr bad = hdr_make(VFIO_USER_DEVICE_RESET, VFIO_USER_MSG_MAX + 1, 0);
+	struct vfio_user_msg m;
+	size_t n;
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	n = rx_msg(b, 1, 4, 0xaa);
+	memcpy(b + n, &bad, sizeof(bad));
+	raw_send(b, n + sizeof(bad));
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 4, 0xaa));
+	vfio_user_msg_release(&m);
+	/* The second comes out of the buffer, and its header is refused as alone. */
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), -EMSGSIZE);
+	CU_ASSERT_EQUAL(m.len, 0);
+	CU_ASSERT_PTR_NULL(m.data);
+	vfio_user_rx_reset(&rx);
+	CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	pair_close();
+}
+
+/* A whole message, then all but the last 10 bytes of a second; the first handed out. */
+static void
+rx_second_cut_short(struct vfio_user_rx *rx, bool close_after)
+{
+	uint8_t b[128];
+	struct vfio_user_msg m;
+	size_t n;
+
+	pair_open();
+	vfio_user_rx_init(rx, false, false);
+	n = rx_msg(b, 1, 8, 1);
+	n += rx_msg(b + n, 2, 40, 2);
+	raw_send(b, n - 10);
+	if (close_after)
+		shutdown(sp[0], SHUT_WR);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 8, 1));
+	vfio_user_msg_release(&m);
+	CU_ASSERT_TRUE(vfio_user_rx_pending(rx));
+}
+
+static void
+test_rx_peer_closes_inside_second(void)
+{
+	static struct vfio_user_rx rx;
+	struct vfio_user_msg m;
+
+	rx_second_cut_short(&rx, true);
+	/* Begun: a read may finish it, and finds the end of the stream. */
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_STARTED), -EPIPE);
+	CU_ASSERT_PTR_NULL(m.data);
+	vfio_user_rx_reset(&rx);
+	pair_close();
+}
+
+static void
+test_rx_stalled_inside_second(void)
+{
+	static struct vfio_user_rx rx;
+	struct vfio_user_msg m;
+
+	rx_second_cut_short(&rx, false);
+	/* Whole messages only: the half one is not handed out, nor read for. */
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), -EAGAIN);
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 30, 0), -ETIMEDOUT);
+	vfio_user_rx_reset(&rx);
+	pair_close();
+}
+
+static void
+test_rx_two_messages_one_read(void)
+{
+	static struct vfio_user_rx rx;
+	uint8_t b[128];
+	struct vfio_user_msg m;
+	size_t n;
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	/* Nothing yet: nothing read, no error. */
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), -EAGAIN);
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_STARTED), -EAGAIN);
+	n = rx_msg(b, 1, 16, 0x11);
+	n += rx_msg(b + n, 2, 0, 0);
+	n += rx_msg(b + n, 3, 5, 0x33);
+	raw_send(b, n);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 16, 0x11));
+	CU_ASSERT_TRUE(m.borrowed);
+	vfio_user_msg_release(&m);
+	/* One read took all three. */
+	CU_ASSERT_TRUE(rx_socket_empty());
+	CU_ASSERT_TRUE(vfio_user_rx_pending(&rx));
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 2, 0, 0));
+	CU_ASSERT_PTR_NULL(m.data);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_OWN | VFIO_USER_RX_NO_READ), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 3, 5, 0x33));
+	CU_ASSERT_FALSE(m.borrowed);	/* allocated: ASan tells if it is not */
+	vfio_user_msg_release(&m);
+	CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), -EAGAIN);
+	pair_close();
+}
+
+/* More small messages than the buffer holds, in one write: its tail is moved up. */
+static void
+test_rx_more_than_the_buffer_holds(void)
+{
+	static struct vfio_user_rx rx;
+	static uint8_t b[40 * 20];
+	struct vfio_user_msg m;
+	unsigned int i;
+	size_t n = 0;
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	for (i = 0; i < 40; i++)
+		n += rx_msg(b + n, (uint16_t)i, 4, (uint8_t)i);
+	raw_send(b, n);
+	for (i = 0; i < 40; i++) {
+		CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+				VFIO_USER_RX_STARTED * (i > 0)), 0);
+		CU_ASSERT_TRUE(rx_payload_is(&m, (uint16_t)i, 4, (uint8_t)i));
+		vfio_user_msg_release(&m);
+	}
+	CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	pair_close();
+}
+
+struct rx_writer {
+	const uint8_t *p;
+	size_t first, len;
+};
+
+static void *
+rx_write_later(void *arg)
+{
+	struct rx_writer *w = arg;
+
+	usleep(20000);
+	if (write(sp[0], w->p + w->first, w->len - w->first) < 0)
+		return NULL;
+	return NULL;
+}
+
+/* A message split inside its header, then one inside its payload. */
+static void
+test_rx_message_split_across_reads(void)
+{
+	static struct vfio_user_rx rx;
+	static const size_t cut[] = { 10, 16 + 7 };
+	uint8_t b[64];
+	struct rx_writer w = { .p = b };
+	struct vfio_user_msg m;
+	pthread_t t;
+	unsigned int i;
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	for (i = 0; i < 2; i++) {
+		w.len = rx_msg(b, (uint16_t)(10 + i), 24, (uint8_t)(0x40 + i));
+		w.first = cut[i];
+		raw_send(b, w.first);
+		CU_ASSERT_EQUAL_FATAL(pthread_create(&t, NULL, rx_write_later, &w), 0);
+		CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 2000, 0), 0);
+		pthread_join(t, NULL);
+		CU_ASSERT_TRUE(rx_payload_is(&m, (uint16_t)(10 + i), 24, (uint8_t)(0x40 + i)));
+		vfio_user_msg_release(&m);
+		CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	}
+	pair_close();
+}
+
+/* fds sent with the second of two messages read at once stay with it, and the reverse. */
+static void
+test_rx_fds_stay_with_their_message(void)
+{
+	static struct vfio_user_rx rx;
+	uint8_t a[32], b[32];
+	struct vfio_user_msg m;
+	size_t na, nb;
+	uint64_t v = 3, got = 0;
+	int efd = eventfd(0, EFD_CLOEXEC), before;
+
+	pair_open();
+	before = unit_open_fds();
+	vfio_user_rx_init(&rx, false, false);
+	na = rx_msg(a, 1, 8, 1);
+	nb = rx_msg(b, 2, 8, 2);
+	raw_send(a, na);
+	rx_send_fds(b, nb, &efd, 1);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 8, 1));
+	CU_ASSERT_EQUAL(m.nfds, 0);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_TRUE(rx_socket_empty());
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 2, 8, 2));
+	CU_ASSERT_EQUAL_FATAL(m.nfds, 1);
+	CU_ASSERT_EQUAL(write(m.fds[0], &v, sizeof(v)), (ssize_t)sizeof(v));
+	CU_ASSERT_EQUAL(read(efd, &got, sizeof(got)), (ssize_t)sizeof(got));
+	CU_ASSERT_EQUAL(got, 3);
+	vfio_user_msg_release(&m);
+
+	/* The first carries them: the second, read later, has none. */
+	rx_send_fds(a, na, &efd, 1);
+	raw_send(b, nb);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 8, 1));
+	CU_ASSERT_EQUAL(m.nfds, 1);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 2, 8, 2));
+	CU_ASSERT_EQUAL(m.nfds, 0);
+	vfio_user_msg_release(&m);
+
+	/* Buffered with the second, not handed out: closed by a reset. */
+	raw_send(a, na);
+	rx_send_fds(b, nb, &efd, 1);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_EQUAL(unit_open_fds(), before + 1);
+	vfio_user_rx_reset(&rx);
+	CU_ASSERT_EQUAL(unit_open_fds(), before);
+	pair_close();
+	close(efd);
+}
+
+/* Larger than the buffer, behind a small one and with an fd: the rest is read in place. */
+static void
+test_rx_message_larger_than_buffer(void)
+{
+	static struct vfio_user_rx rx;
+	static uint8_t b[3 * VFIO_USER_RX_BUF];
+	struct vfio_user_msg m;
+	size_t na, nb;
+	int efd = eventfd(0, EFD_CLOEXEC);
+
+	pair_open();
+	vfio_user_rx_init(&rx, false, false);
+	na = rx_msg(b, 1, 4, 1);
+	nb = rx_msg(b + na, 2, 2 * VFIO_USER_RX_BUF, 2);
+	raw_send(b, na);
+	rx_send_fds(b + na, nb, &efd, 1);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50, 0), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 4, 1));
+	CU_ASSERT_EQUAL(m.nfds, 0);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_EQUAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_NO_READ), -EAGAIN);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_rx_recv(&rx, sp[1], &m, VFIO_USER_MSG_MAX, 50,
+			VFIO_USER_RX_STARTED), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 2, 2 * VFIO_USER_RX_BUF, 2));
+	CU_ASSERT_FALSE(m.borrowed);
+	CU_ASSERT_EQUAL(m.nfds, 1);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_FALSE(vfio_user_rx_pending(&rx));
+	pair_close();
+	close(efd);
+}
+
+/* vfio_user_msg_recv() reads nothing past its message: others may read the rest. */
+static void
+test_rx_exact_framing(void)
+{
+	uint8_t b[64];
+	struct vfio_user_msg m;
+	size_t n;
+
+	pair_open();
+	n = rx_msg(b, 1, 8, 1);
+	n += rx_msg(b + n, 2, 8, 2);
+	raw_send(b, n);
+	CU_ASSERT_EQUAL_FATAL(vfio_user_msg_recv(sp[1], &m, VFIO_USER_MSG_MAX, 50, false), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 1, 8, 1));
+	CU_ASSERT_FALSE(m.borrowed);
+	vfio_user_msg_release(&m);
+	CU_ASSERT_FALSE(rx_socket_empty());
+	CU_ASSERT_EQUAL_FATAL(vfio_user_msg_recv(sp[1], &m, VFIO_USER_MSG_MAX, 50, false), 0);
+	CU_ASSERT_TRUE(rx_payload_is(&m, 2, 8, 2));
+	vfio_user_msg_release(&m);
+	pair_close();
+}
+
 /* ---- request checks ---- */
 
 static void
@@ -705,6 +1050,19 @@ static CU_TestInfo tests_check[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo tests_rx[] = {
+	UNIT_TEST(test_rx_bad_header_after_good_one),
+	UNIT_TEST(test_rx_peer_closes_inside_second),
+	UNIT_TEST(test_rx_stalled_inside_second),
+	UNIT_TEST(test_rx_two_messages_one_read),
+	UNIT_TEST(test_rx_more_than_the_buffer_holds),
+	UNIT_TEST(test_rx_message_split_across_reads),
+	UNIT_TEST(test_rx_fds_stay_with_their_message),
+	UNIT_TEST(test_rx_message_larger_than_buffer),
+	UNIT_TEST(test_rx_exact_framing),
+	CU_TEST_INFO_NULL,
+};
+
 static CU_TestInfo tests_caps[] = {
 	UNIT_TEST(test_caps_malformed),
 	UNIT_TEST(test_caps_defaults),
@@ -723,6 +1081,7 @@ static CU_TestInfo tests_dma[] = {
 };
 
 UNIT_MAIN(UNIT_SUITE("vfio_user framing", tests_framing),
+	  UNIT_SUITE("vfio_user receive buffer", tests_rx),
 	  UNIT_SUITE("vfio_user request checks", tests_check),
 	  UNIT_SUITE("vfio_user capabilities", tests_caps),
 	  UNIT_SUITE("vfio_user dma table", tests_dma))

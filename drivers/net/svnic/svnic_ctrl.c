@@ -166,11 +166,17 @@ svnic_ctrl_thread(void *arg)
 			pfd[n++].events = POLLIN;
 		}
 		first = n;
-		n += svnic_sriov_pollfds(ad, pfd + n, SVNIC_CTRL_POLLFDS_MAX - n);
-		for (i = 0; i < n; i++)
-			pfd[i].revents = 0;
-		if (poll(pfd, n, timeout) < 0 && errno != EINTR)
-			SVNIC_DRV_LOG(ERR, "%s: poll: %s", ad->hw.name, strerror(errno));
+		/*
+		 * One system call that also says which VF ports are ready, or,
+		 * without an SR-IOV part, poll() on ours and its descriptors.
+		 */
+		if (svnic_sriov_wait(ad, pfd, n, timeout) < 0) {
+			n += svnic_sriov_pollfds(ad, pfd + n, SVNIC_CTRL_POLLFDS_MAX - n);
+			for (i = 0; i < n; i++)
+				pfd[i].revents = 0;
+			if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+				SVNIC_DRV_LOG(ERR, "%s: poll: %s", ad->hw.name, strerror(errno));
+		}
 		c->wakeups++;
 		if (pfd[0].revents & POLLIN)
 			svnic_ctrl_drain_fd(c->wake_fd);
@@ -190,6 +196,7 @@ svnic_ctrl_thread(void *arg)
 			next_tick = now + SVNIC_CTRL_TICK_MS;
 		}
 	}
+	svnic_sriov_wait_end(ad);
 	svnic_ctrl_self = NULL;
 	return NULL;
 }

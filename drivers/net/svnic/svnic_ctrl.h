@@ -3,13 +3,14 @@
 #define SVNIC_CTRL_H
 
 /*
- * The PF's control thread: the one owner of VF state (DESIGN.md). It sleeps in
- * poll() on
+ * The PF's control thread: the one owner of VF state (DESIGN.md). It sleeps,
+ * in one epoll_wait() on the SR-IOV part's set (svnic_sriov_wait(), which
+ * also names the ready VF ports), or in poll() without one, on
  *   - an eventfd bound to the PF's misc MSI-X vector (INT_CAUSE EVENT,
  *     EQ_OVERFLOW, LINK unmasked), so device events wake it at once;
  *   - an eventfd other threads write when they queue a request;
  *   - the descriptors of the SR-IOV part (management socket, the guests'
- *     vfio-user sockets, svnic_sriov_pollfds());
+ *     vfio-user sockets);
  * with a timeout of SVNIC_CTRL_TICK_MS, after which it looks at the event queue
  * anyway (an interrupt is never the only way an event is found) and lets the
  * SR-IOV part do its housekeeping (svnic_sriov_tick()).

@@ -19,6 +19,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -43,6 +44,7 @@ struct svnic_mgmt_client {
 	uint64_t last_ms;	/* last progress in either direction */
 	bool eof;		/* the peer will send nothing more */
 	bool closing;		/* close once the reply is out */
+	bool watch_out;		/* in the set for POLLOUT (a reply waits), else POLLIN */
 	size_t in_len;
 	char *out;		/* the reply being written */
 	size_t out_len;
@@ -52,6 +54,7 @@ struct svnic_mgmt_client {
 
 struct svnic_mgmt_srv {
 	int lfd;
+	int ep;			/* epoll of lfd and the clients: svnic_mgmt_srv_fd() */
 	dev_t dev;		/* of the socket file we bound: close() removes */
 	ino_t ino;		/* only that file, never a successor's */
 	struct sriov_switch *sw;
@@ -64,6 +67,19 @@ struct svnic_mgmt_srv {
 };
 
 /* ---- opening ---- */
+
+/* Add @p fd to the set an owner sleeps on (svnic_mgmt_srv_fd()). */
+static int
+svnic_mgmt_watch(struct svnic_mgmt_srv *s, int fd, uint32_t events)
+{
+	struct epoll_event ev = { .events = events, .data.fd = fd };
+
+	if (epoll_ctl(s->ep, EPOLL_CTL_ADD, fd, &ev) != 0) {
+		SRIOV_LOG(ERR, "mgmt: epoll_ctl on %s: %s", s->path, strerror(errno));
+		return -errno;
+	}
+	return 0;
+}
 
 /* mkdir -p of @p path's parent directories; the ones created are 0700. */
 static int
@@ -180,16 +196,21 @@ svnic_mgmt_srv_open(const struct svnic_mgmt_srv_cfg *cfg, struct svnic_mgmt_srv 
 	for (i = 0; i < SVNIC_MGMT_CLIENTS_MAX; i++)
 		s->clients[i].fd = -1;
 
+	s->ep = epoll_create1(EPOLL_CLOEXEC);
+	if (s->ep < 0) {
+		ret = -errno;
+		goto err_free;
+	}
 	ret = svnic_mgmt_make_dirs(cfg->path);
 	if (ret < 0)
-		goto err_free;
+		goto err_ep;
 	ret = svnic_mgmt_clear_stale(&sa);
 	if (ret < 0)
-		goto err_free;
+		goto err_ep;
 	s->lfd = socket(AF_UNIX, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
 	if (s->lfd < 0) {
 		ret = -errno;
-		goto err_free;
+		goto err_ep;
 	}
 	if (bind(s->lfd, (struct sockaddr *)&sa, sizeof(sa)) != 0) {
 		ret = -errno;
@@ -214,6 +235,9 @@ svnic_mgmt_srv_open(const struct svnic_mgmt_srv_cfg *cfg, struct svnic_mgmt_srv 
 		SRIOV_LOG(ERR, "mgmt: cannot listen on %s: %s", cfg->path, strerror(-ret));
 		goto err_unlink;
 	}
+	ret = svnic_mgmt_watch(s, s->lfd, EPOLLIN);
+	if (ret < 0)
+		goto err_unlink;
 	SRIOV_LOG(INFO, "mgmt: listening on %s (mode %03o)", cfg->path, mode);
 	*out = s;
 	return 0;
@@ -222,6 +246,8 @@ err_unlink:
 	unlink(cfg->path);
 err_close:
 	close(s->lfd);
+err_ep:
+	close(s->ep);
 err_free:
 	free(s);
 	return ret;
@@ -230,8 +256,9 @@ err_free:
 /* ---- clients ---- */
 
 static void
-svnic_mgmt_client_drop(struct svnic_mgmt_client *c)
+svnic_mgmt_client_drop(struct svnic_mgmt_srv *s, struct svnic_mgmt_client *c)
 {
+	(void)epoll_ctl(s->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	free(c->out);
 	c->fd = -1;
@@ -305,8 +332,15 @@ svnic_mgmt_accept(struct svnic_mgmt_srv *s, uint64_t now_ms)
 					  &cr);
 			continue;
 		}
+		/* As svnic_mgmt_srv_pollfds() says: POLLIN, POLLOUT while a reply waits. */
+		if (svnic_mgmt_watch(s, fd, EPOLLIN) < 0) {
+			svnic_mgmt_refuse(s, fd, EMFILE, "the PF cannot watch one more "
+					  "connection", &cr);
+			continue;
+		}
 		c = &s->clients[i];
 		c->fd = fd;
+		c->watch_out = false;
 		c->pid = cr.pid;
 		c->uid = cr.uid;
 		c->last_ms = now_ms;
@@ -451,6 +485,24 @@ svnic_mgmt_client_run(struct svnic_mgmt_srv *s, struct svnic_mgmt_client *c, uin
 	}
 }
 
+/*
+ * Level-triggered, for either: an owner polling the set nests it, and a
+ * nested set is readable while any of its events is; so a writable socket
+ * is watched only while a reply waits for room.
+ */
+static void
+svnic_mgmt_client_rewatch(struct svnic_mgmt_srv *s, struct svnic_mgmt_client *c)
+{
+	struct epoll_event ev = { .data.fd = c->fd };
+	bool out = c->out != NULL;
+
+	if (out == c->watch_out)
+		return;
+	ev.events = out ? EPOLLOUT : EPOLLIN;
+	if (epoll_ctl(s->ep, EPOLL_CTL_MOD, c->fd, &ev) == 0)
+		c->watch_out = out;
+}
+
 /* ---- the interface ---- */
 
 void
@@ -463,12 +515,19 @@ svnic_mgmt_srv_close(struct svnic_mgmt_srv *s)
 		return;
 	for (i = 0; i < SVNIC_MGMT_CLIENTS_MAX; i++)
 		if (s->clients[i].fd >= 0)
-			svnic_mgmt_client_drop(&s->clients[i]);
+			svnic_mgmt_client_drop(s, &s->clients[i]);
 	close(s->lfd);
+	close(s->ep);
 	if (lstat(s->path, &st) == 0 && st.st_dev == s->dev && st.st_ino == s->ino)
 		unlink(s->path);
 	SRIOV_LOG(INFO, "mgmt: stopped listening on %s", s->path);
 	free(s);
+}
+
+int
+svnic_mgmt_srv_fd(const struct svnic_mgmt_srv *s)
+{
+	return s->ep;
 }
 
 unsigned int
@@ -506,13 +565,14 @@ svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms)
 		if (c->fd < 0)
 			continue;
 		if (!svnic_mgmt_client_run(s, c, now_ms)) {
-			svnic_mgmt_client_drop(c);
+			svnic_mgmt_client_drop(s, c);
 			continue;
 		}
+		svnic_mgmt_client_rewatch(s, c);
 		if (now_ms > c->last_ms && now_ms - c->last_ms >= SVNIC_MGMT_IDLE_MS) {
 			SRIOV_LOG(INFO, "mgmt: client pid %d idle for %u ms; closing it",
 				  (int)c->pid, SVNIC_MGMT_IDLE_MS);
-			svnic_mgmt_client_drop(c);
+			svnic_mgmt_client_drop(s, c);
 		}
 	}
 }

@@ -59,6 +59,14 @@ void svnic_mgmt_srv_close(struct svnic_mgmt_srv *s);
 unsigned int svnic_mgmt_srv_pollfds(const struct svnic_mgmt_srv *s, struct pollfd *pfd,
 				    unsigned int max);
 
+/**
+ * The same descriptors as one: an epoll set, readable when a connection
+ * waits, a client sent more, or a reply waiting to go out has room. It stays
+ * the same from open to close, so an owner registers it once in its own set.
+ * @return the descriptor, the server's (do not close it).
+ */
+int svnic_mgmt_srv_fd(const struct svnic_mgmt_srv *s);
+
 /** Accept, read, execute, answer whatever is ready, without blocking. */
 void svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms);
 

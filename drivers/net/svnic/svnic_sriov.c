@@ -37,6 +37,10 @@
 #define SVNIC_SRIOV_NOTICES_MAX		4
 /* ready ports taken per wake-up; more wait for the next one */
 #define SVNIC_SRIOV_READY_MAX		32
+/* Tags in the ports' set past every VF number: the management socket, the thread's own. */
+#define SVNIC_SRIOV_TAG_MGMT		0x10000u
+#define SVNIC_SRIOV_TAG_OWN		0x20000u
+#define SVNIC_SRIOV_OWN_MAX		4
 /* Device MAC filters of one VF: its unicast filters and its multicast list. */
 #define SVNIC_SRIOV_VF_MACS_MAX		(SVNIC_MBX_MAC_FILTERS_MAX + SVNIC_MBX_MC_ADDRS_MAX)
 #define SVNIC_SRIOV_OUT_MAX		SRIOV_MBX_REPLY_MAX
@@ -93,6 +97,15 @@ struct svnic_sriov {
 	 */
 	int ports_ep;
 	unsigned int ports_pfd;		/* its index in the last svnic_sriov_pollfds() */
+	/*
+	 * The control thread sleeps on ports_ep itself (svnic_sriov_wait()):
+	 * its eventfds are in it too, and the ports found ready come with the
+	 * wake-up, kept here for svnic_sriov_handle(), not asked for again.
+	 */
+	int own_fd[SVNIC_SRIOV_OWN_MAX];	/* -1: not in the set */
+	uint32_t own_ready;			/* own fds seen ready, not yet told */
+	int nready;				/* -1: no wait since the last handle */
+	uint16_t ready[SVNIC_SRIOV_READY_MAX];
 	uint16_t pf_queue_pairs;
 	uint16_t total_vfs;
 	/*
@@ -1174,6 +1187,41 @@ svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd, unsigned int m
 	return n;
 }
 
+void
+svnic_sriov_wait_end(struct svnic_adapter *ad)
+{
+	struct svnic_sriov *s = svnic_sriov_of(ad);
+	unsigned int i;
+
+	if (s == NULL)
+		return;
+	for (i = 0; i < SVNIC_SRIOV_OWN_MAX; i++) {
+		if (s->own_fd[i] >= 0)
+			(void)epoll_ctl(s->ports_ep, EPOLL_CTL_DEL, s->own_fd[i], NULL);
+		s->own_fd[i] = -1;
+	}
+	s->own_ready = 0;
+}
+
+/* Sort what the ports' set reported: ready ports, and the control thread's own fds. */
+static void
+svnic_sriov_take_ready(struct svnic_sriov *s, const struct epoll_event *ev, int nb)
+{
+	uint32_t tag;
+	int k;
+
+	s->nready = 0;
+	for (k = 0; k < nb; k++) {
+		tag = ev[k].data.u32;
+		if (tag < s->total_vfs)
+			s->ready[s->nready++] = (uint16_t)tag;
+		else if (tag >= SVNIC_SRIOV_TAG_OWN &&
+			 tag < SVNIC_SRIOV_TAG_OWN + SVNIC_SRIOV_OWN_MAX)
+			s->own_ready |= 1u << (tag - SVNIC_SRIOV_TAG_OWN);
+		/* SVNIC_SRIOV_TAG_MGMT: the management socket is served on every call */
+	}
+}
+
 /* A port closed by an earlier one's request may still be in the ready list. */
 static void
 svnic_sriov_port_handle(struct svnic_sriov *s, uint16_t vf_id)
@@ -1191,7 +1239,7 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	struct epoll_event ev[SVNIC_SRIOV_READY_MAX];
 	struct timespec ts;
-	int k, nb = 0;
+	int k, nb;
 	uint16_t i;
 
 	if (s == NULL)
@@ -1211,12 +1259,57 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 			if (s->vfs[i].port != NULL && svnic_vf_port_has_timers(s->vfs[i].port))
 				svnic_sriov_port_handle(s, i);
 	}
-	if (s->ports_pfd < n && pfd[s->ports_pfd].revents != 0)
+	if (s->nready < 0 && s->ports_pfd < n && pfd[s->ports_pfd].revents != 0) {
 		nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), 0);
+		svnic_sriov_take_ready(s, ev, nb);
+	}
 	/* level-triggered: ports beyond the array are still ready on the next poll */
-	for (k = 0; k < nb; k++)
-		if (ev[k].data.u32 < s->total_vfs)
-			svnic_sriov_port_handle(s, (uint16_t)ev[k].data.u32);
+	for (k = 0; k < s->nready; k++)
+		svnic_sriov_port_handle(s, s->ready[k]);
+	s->nready = -1;
+}
+
+int
+svnic_sriov_wait(struct svnic_adapter *ad, struct pollfd *own, unsigned int n_own,
+		 int timeout_ms)
+{
+	struct svnic_sriov *s = svnic_sriov_of(ad);
+	struct epoll_event ev[SVNIC_SRIOV_READY_MAX];
+	unsigned int i;
+	int nb;
+
+	if (s == NULL)
+		return -ENODEV;
+	if (n_own > SVNIC_SRIOV_OWN_MAX)
+		return -EINVAL;
+	for (i = 0; i < n_own; i++) {
+		own[i].revents = 0;
+		if (s->own_fd[i] == own[i].fd)
+			continue;
+		/*
+		 * Edge-triggered: the thread drains them whenever told, and an
+		 * eventfd write makes a new edge; so a look of the goodbye loop
+		 * (svnic_sriov_handle()) cannot keep it spinning, and what that
+		 * look took is kept in own_ready.
+		 */
+		ev[0].events = EPOLLIN | EPOLLET;
+		ev[0].data.u32 = SVNIC_SRIOV_TAG_OWN + i;
+		if (s->own_fd[i] >= 0)
+			(void)epoll_ctl(s->ports_ep, EPOLL_CTL_DEL, s->own_fd[i], NULL);
+		s->own_fd[i] = -1;
+		if (epoll_ctl(s->ports_ep, EPOLL_CTL_ADD, own[i].fd, &ev[0]) < 0)
+			return -errno;
+		s->own_fd[i] = own[i].fd;
+	}
+	nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), s->own_ready != 0 ? 0 : timeout_ms);
+	if (nb < 0 && errno != EINTR)
+		return -errno;
+	svnic_sriov_take_ready(s, ev, nb);
+	for (i = 0; i < n_own; i++)
+		if ((s->own_ready & (1u << i)) != 0)
+			own[i].revents = POLLIN;
+	s->own_ready = 0;
+	return 0;
 }
 
 void
@@ -1614,14 +1707,23 @@ svnic_sriov_mgmt_open(struct svnic_sriov *s)
 		.ops = &svnic_sriov_mgmt_ops,
 		.ctx = s,
 	};
+	struct epoll_event ev;
 	int ret;
 
 	if (strcmp(s->args.mgmt, "none") == 0)
 		return 0;
 	ret = svnic_mgmt_srv_open(&cfg, &s->mgmt);
 	if (ret == 0) {
-		SVNIC_INIT_LOG(NOTICE, "%s: management socket %s", s->ad->hw.name, path);
-		return 0;
+		/* It wakes the control thread through the ports' set, which it sleeps on. */
+		ev.events = EPOLLIN;
+		ev.data.u32 = SVNIC_SRIOV_TAG_MGMT;
+		if (epoll_ctl(s->ports_ep, EPOLL_CTL_ADD, svnic_mgmt_srv_fd(s->mgmt), &ev) == 0) {
+			SVNIC_INIT_LOG(NOTICE, "%s: management socket %s", s->ad->hw.name,
+				       path);
+			return 0;
+		}
+		ret = -errno;
+		svnic_mgmt_srv_close(s->mgmt);
 	}
 	s->mgmt = NULL;
 	/* The default path is a convenience (often root's /run): not worth a failed probe. */
@@ -1641,6 +1743,7 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 	struct sriov_switch_cfg cfg;
 	struct svnic_sriov *s;
 	uint16_t total = hw->total_vfs;
+	unsigned int i;
 	int ret;
 
 	ad->sriov = NULL;
@@ -1669,6 +1772,9 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 	s->ad = ad;
 	s->args = *args;
 	s->total_vfs = total;
+	s->nready = -1;
+	for (i = 0; i < SVNIC_SRIOV_OWN_MAX; i++)
+		s->own_fd[i] = -1;
 	s->ports_ep = epoll_create1(EPOLL_CLOEXEC);
 	if (s->ports_ep < 0) {
 		ret = -errno;

@@ -99,6 +99,22 @@ unsigned int svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd,
  */
 void svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
 			bool tick);
+/**
+ * Sleep up to @p timeout_ms on the ports' epoll set itself, the control
+ * thread's @p own descriptors (POLLIN, at most 4, fixed for the thread's
+ * life) and the management socket in it: a ready port comes with the
+ * wake-up, and svnic_sriov_handle() (with no pollfds) serves it without a
+ * second look. Sets own[i].revents.
+ * @return 0; -ENODEV without an SR-IOV part, or another negative errno:
+ *   then poll svnic_sriov_pollfds() instead.
+ */
+int svnic_sriov_wait(struct svnic_adapter *ad, struct pollfd *own, unsigned int n_own,
+		     int timeout_ms);
+/**
+ * The control thread leaves: its descriptors leave the ports' set while they
+ * are still open (a later thread's may get the same numbers).
+ */
+void svnic_sriov_wait_end(struct svnic_adapter *ad);
 /** A device event for the SR-IOV part: MBX_MSG, MBX_RX_DONE, VF_RESET, VF FAULT, LINK. */
 void svnic_sriov_event(struct svnic_adapter *ad, const struct svnic_eq_entry *ev);
 /** Every SVNIC_CTRL_TICK_MS: retries, idle clients. */
