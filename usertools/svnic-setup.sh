@@ -15,7 +15,7 @@ cd "$top"
 # What svnic builds and tests with, all from Debian 12.
 packages=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
-	libdpdk-dev dpdk-dev libnuma-dev libcunit1-dev libjson-c-dev libpcap-dev
+	libdpdk-dev dpdk-dev dpdk libnuma-dev libcunit1-dev libjson-c-dev libpcap-dev
 	python3 python3-pytest python3-scapy python3-pyelftools gcovr valgrind iproute2 iputils-ping tcpdump
 	dpkg-dev xz-utils
 )

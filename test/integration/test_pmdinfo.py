@@ -14,7 +14,7 @@ from conftest import BUILD
 def test_dpdk_pmdinfo_lists_the_drivers_and_their_devargs():
     tool = shutil.which("dpdk-pmdinfo.py")
     if tool is None:
-        pytest.fail("dpdk-pmdinfo.py not found (Debian's dpdk-dev package)")
+        pytest.fail("dpdk-pmdinfo.py not found (Debian's package dpdk)")
     lib = os.path.join(BUILD, "drivers", "librte_net_svnic.so")
     out = subprocess.run(["/usr/bin/python3", tool, lib], capture_output=True, text=True,
                          timeout=60)

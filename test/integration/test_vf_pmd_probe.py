@@ -78,7 +78,7 @@ def test_vf_pmd_refuses_bad_devargs(emu, args, needle):
 def test_dpdk_pmdinfo_lists_the_vf_driver():
     tool = shutil.which("dpdk-pmdinfo.py")
     if tool is None:
-        pytest.fail("dpdk-pmdinfo.py not found (Debian's dpdk-dev package)")
+        pytest.fail("dpdk-pmdinfo.py not found (Debian's package dpdk)")
     out = subprocess.run(["/usr/bin/python3", tool, vf_plugin()], capture_output=True,
                          text=True, timeout=60)
     assert out.returncode == 0, out.stderr
