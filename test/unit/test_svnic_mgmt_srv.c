@@ -16,6 +16,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/un.h>
@@ -807,6 +809,204 @@ test_one_fd_wakes_the_owner(void)
 	CU_ASSERT_FALSE(srv_fd_ready(20));
 }
 
+/*
+ * The PF's control thread as it runs the server: one epoll set holding
+ * svnic_mgmt_srv_fd() and the VF ports' descriptors, handle() called only
+ * when the set names the server or the last call returned true; never on a
+ * tick, so what these tests get, they get without one.
+ */
+#define OWNER_MGMT_TAG	0xffffu
+#define OWNER_EVENTS	32	/* the driver's SVNIC_SRIOV_READY_MAX */
+
+struct owner {
+	int ep;
+	int busy[OWNER_EVENTS + 8];	/* VF ports always ready: eventfds never drained */
+	unsigned int nb_busy;
+	bool more;		/* handle()'s last answer */
+	unsigned int slept;	/* waits that ran to their timeout */
+	unsigned int handled;	/* handle() calls */
+	unsigned int busy_seen;	/* port wake-ups served */
+};
+
+static void
+owner_init(struct owner *o, unsigned int nb_busy)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = OWNER_MGMT_TAG };
+	uint64_t one = 1;
+	unsigned int i;
+
+	memset(o, 0, sizeof(*o));
+	o->ep = epoll_create1(EPOLL_CLOEXEC);
+	CU_ASSERT_FATAL(o->ep >= 0);
+	CU_ASSERT_FATAL(epoll_ctl(o->ep, EPOLL_CTL_ADD, svnic_mgmt_srv_fd(t.srv), &ev) == 0);
+	for (i = 0; i < nb_busy && i < sizeof(o->busy) / sizeof(o->busy[0]); i++) {
+		o->busy[i] = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		CU_ASSERT_FATAL(o->busy[i] >= 0);
+		CU_ASSERT(write(o->busy[i], &one, sizeof(one)) == sizeof(one));
+		ev.data.u32 = i;
+		CU_ASSERT_FATAL(epoll_ctl(o->ep, EPOLL_CTL_ADD, o->busy[i], &ev) == 0);
+		o->nb_busy++;
+	}
+}
+
+static void
+owner_fini(struct owner *o)
+{
+	while (o->nb_busy > 0)
+		close(o->busy[--o->nb_busy]);
+	close(o->ep);
+}
+
+/* One wake-up: sleep up to @p ms unless work was left over, then serve. */
+static void
+owner_turn(struct owner *o, int ms)
+{
+	struct epoll_event ev[OWNER_EVENTS];
+	int timeout = o->more ? 0 : ms;
+	bool mgmt = false;
+	int k, nb;
+
+	nb = epoll_wait(o->ep, ev, OWNER_EVENTS, timeout);
+	if (nb == 0 && timeout > 0)
+		o->slept++;
+	for (k = 0; k < nb; k++) {
+		if (ev[k].data.u32 == OWNER_MGMT_TAG)
+			mgmt = true;
+		else
+			o->busy_seen++;
+	}
+	if (mgmt || o->more) {
+		o->handled++;
+		o->more = svnic_mgmt_srv_handle(t.srv, t.now);
+	}
+}
+
+/* Turn the owner until @p fd has @p lines reply lines; @return the lines read. */
+static unsigned int
+owner_read_lines(struct owner *o, int fd, unsigned int lines, size_t chunk, int ms)
+{
+	uint64_t deadline = mono_ms() + T_DEADLINE_MS;
+	static char buf[1 << 16];
+	unsigned int nl = 0;
+	ssize_t n, i;
+
+	while (nl < lines && mono_ms() < deadline) {
+		owner_turn(o, ms);
+		n = recv(fd, buf, chunk < sizeof(buf) ? chunk : sizeof(buf), MSG_DONTWAIT);
+		for (i = 0; i < n; i++)
+			nl += buf[i] == '\n';
+	}
+	return nl;
+}
+
+/*
+ * More requests in one write than the server runs per call: the socket has
+ * nothing more to say after the first call read them all, so only handle()'s
+ * answer brings the owner back for the rest, at once.
+ */
+static void
+test_owner_burst_without_tick(void)
+{
+	static const char req[] = "{\"v\":1,\"op\":\"switch.show\"}\n";
+	enum { N = 3 * 16 + 5 };
+	struct svnic_mgmt_srv_stats st0 = srv_stats();
+	struct owner o;
+	int fd;
+
+	owner_init(&o, 0);
+	fd = cli_connect(t.path);
+	CU_ASSERT_FATAL(fd >= 0);
+	while (srv_stats().accepted == st0.accepted && o.slept < 5)
+		owner_turn(&o, 1000);
+	CU_ASSERT_EQUAL_FATAL(srv_stats().accepted - st0.accepted, 1);
+	o.slept = 0;
+	CU_ASSERT(N * strlen(req) < SRIOV_MGMT_REQ_MAX);	/* one recv() takes them all */
+	cli_send_many(fd, req, N);
+	CU_ASSERT_EQUAL(owner_read_lines(&o, fd, N, 1 << 16, 1000), N);
+	CU_ASSERT_EQUAL(o.slept, 0);
+	CU_ASSERT_EQUAL(srv_stats().requests - st0.requests, N);
+	CU_ASSERT(o.handled >= (N + 15) / 16);
+	CU_ASSERT_FALSE(o.more);
+	close(fd);
+	owner_turn(&o, 1000);
+	owner_fini(&o);
+}
+
+/*
+ * A client that reads its replies a little at a time: whatever waits for room
+ * goes out when room comes, through the descriptor alone; while the client
+ * reads nothing, the owner sleeps (no "more" for a reply that waits).
+ */
+static void
+test_owner_slow_reader(void)
+{
+	static const char req[] = "{\"v\":1,\"op\":\"vf.show\"}\n";
+	enum { N = 400 };
+	struct svnic_mgmt_srv_stats st0 = srv_stats();
+	struct owner o;
+	unsigned int i;
+	int fd;
+
+	vfs_alloc_all();
+	owner_init(&o, 0);
+	fd = cli_connect(t.path);
+	CU_ASSERT_FATAL(fd >= 0);
+	cli_send_many(fd, req, N);
+	for (i = 0; i < 50; i++)
+		owner_turn(&o, 1);
+	/* stalled on a full socket, and the owner is not spinning on it */
+	CU_ASSERT(srv_stats().requests - st0.requests < N);
+	CU_ASSERT_FALSE(o.more);
+	CU_ASSERT(o.slept > 0);
+	CU_ASSERT_EQUAL(owner_read_lines(&o, fd, N, 4096, 10), N);
+	CU_ASSERT_EQUAL(srv_stats().requests - st0.requests, N);
+	close(fd);
+	owner_turn(&o, 1000);
+	owner_fini(&o);
+	vfs_free_all();
+}
+
+/*
+ * VF ports keep the owner awake (more of them ready than one wait returns):
+ * a connection and its request are still seen, accepted and answered, in a
+ * few wake-ups, none of them a sleep to the tick.
+ */
+static void
+test_owner_accept_while_busy(void)
+{
+	struct svnic_mgmt_srv_stats st0 = srv_stats();
+	char msg[SRIOV_MGMT_MSG_MAX], buf[4096];
+	struct sriov_mgmt_resp r;
+	struct owner o;
+	unsigned int i;
+	ssize_t n = -1;
+	int fd;
+
+	owner_init(&o, OWNER_EVENTS + 8);
+	for (i = 0; i < 10; i++)
+		owner_turn(&o, 1000);
+	CU_ASSERT(o.busy_seen >= 10 * OWNER_EVENTS);
+	CU_ASSERT_EQUAL(o.handled, 0);
+	fd = cli_connect(t.path);
+	CU_ASSERT_FATAL(fd >= 0);
+	cli_send(fd, "{\"v\":1,\"op\":\"pf.show\"}\n", 24);
+	for (i = 0; i < 20 && n <= 0; i++) {
+		owner_turn(&o, 1000);
+		n = recv(fd, buf, sizeof(buf) - 1, MSG_DONTWAIT);
+	}
+	CU_ASSERT_EQUAL(o.slept, 0);
+	CU_ASSERT_EQUAL(srv_stats().accepted - st0.accepted, 1);
+	CU_ASSERT_FATAL(n > 0);
+	buf[n] = '\0';
+	CU_ASSERT_EQUAL_FATAL(sriov_mgmt_decode_response(buf, (size_t)n, &r, msg, sizeof(msg)),
+			      0);
+	CU_ASSERT(r.ok && r.has_pf && r.pf.rx_packets == 77);
+	sriov_mgmt_resp_free(&r);
+	close(fd);
+	owner_turn(&o, 1000);
+	owner_fini(&o);
+}
+
 /* ---- limits ---- */
 
 static void
@@ -1059,6 +1259,9 @@ static CU_TestInfo srv_tests[] = {
 	UNIT_TEST(test_split_request),
 	UNIT_TEST(test_one_fd_wakes_the_owner),
 	UNIT_TEST(test_partial_writes),
+	UNIT_TEST(test_owner_burst_without_tick),
+	UNIT_TEST(test_owner_slow_reader),
+	UNIT_TEST(test_owner_accept_while_busy),
 	UNIT_TEST(test_ctl_commands),
 	UNIT_TEST(test_ctl_unreachable),
 	CU_TEST_INFO_NULL,

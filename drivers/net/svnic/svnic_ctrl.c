@@ -151,13 +151,18 @@ svnic_ctrl_thread(void *arg)
 	struct svnic_ctrl *c = &ad->ctrl;
 	struct pollfd pfd[SVNIC_CTRL_POLLFDS_MAX];
 	uint64_t next_tick = svnic_ctrl_now_ms() + SVNIC_CTRL_TICK_MS;
+	bool more = false;
 
 	svnic_ctrl_self = ad;
 	while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
 		unsigned int n = 0, i, first;
 		bool irq;
 		uint64_t now = svnic_ctrl_now_ms();
-		int timeout = now >= next_tick ? 0 : (int)(next_tick - now);
+		/*
+		 * Work left over (management requests past a burst) is resumed
+		 * after one look at everything else, not after the tick.
+		 */
+		int timeout = more || now >= next_tick ? 0 : (int)(next_tick - now);
 
 		pfd[n].fd = c->wake_fd;
 		pfd[n++].events = POLLIN;
@@ -190,7 +195,7 @@ svnic_ctrl_thread(void *arg)
 		now = svnic_ctrl_now_ms();
 		/* An interrupt is never the only way an event is found: drain every time. */
 		svnic_ctrl_service(ad, irq || now >= next_tick);
-		svnic_sriov_handle(ad, pfd + first, n - first, now >= next_tick);
+		more = svnic_sriov_handle(ad, pfd + first, n - first, now >= next_tick);
 		if (now >= next_tick) {
 			svnic_sriov_tick(ad, now);
 			next_tick = now + SVNIC_CTRL_TICK_MS;

@@ -13,7 +13,9 @@
  *     vfio-user sockets);
  * with a timeout of SVNIC_CTRL_TICK_MS, after which it looks at the event queue
  * anyway (an interrupt is never the only way an event is found) and lets the
- * SR-IOV part do its housekeeping (svnic_sriov_tick()).
+ * SR-IOV part do its housekeeping (svnic_sriov_tick()). The management socket
+ * is served only when it is ready or on the tick; when it has requests left
+ * (svnic_sriov_handle() says so) the next wait does not sleep.
  *
  * Any other thread reaches VF state only through svnic_ctrl_call(): the
  * request is run by the control thread, in arrival order, and the caller

@@ -3,7 +3,8 @@
  * The PF's management socket (doc/management.rst, svnic_mgmt_srv.h). Every
  * descriptor is non-blocking and every call returns at once: the PF's control
  * thread polls the descriptors with its other work and calls
- * svnic_mgmt_srv_handle() when one is ready (or on its tick, for timeouts).
+ * svnic_mgmt_srv_handle() when one is ready, on its tick (for timeouts), and
+ * again at once while handle() says requests are left over.
  *
  * A client holds at most one reply in flight: while its reply is unwritten the
  * server neither reads nor executes its next request, so a client that sends
@@ -503,6 +504,20 @@ svnic_mgmt_client_rewatch(struct svnic_mgmt_srv *s, struct svnic_mgmt_client *c)
 		c->watch_out = out;
 }
 
+/*
+ * Work that no descriptor will announce: complete requests already read, left
+ * by the burst limit (the socket may have nothing more to read), or a reply
+ * whose POLLOUT watch could not be set. A reply waiting for room under its
+ * watch, and bytes still in the socket, wake the owner through the set.
+ */
+static bool
+svnic_mgmt_client_pending(const struct svnic_mgmt_client *c)
+{
+	if (c->out != NULL)
+		return !c->watch_out;
+	return memchr(c->in, '\n', c->in_len) != NULL || c->in_len == sizeof(c->in);
+}
+
 /* ---- the interface ---- */
 
 void
@@ -551,14 +566,15 @@ svnic_mgmt_srv_pollfds(const struct svnic_mgmt_srv *s, struct pollfd *pfd, unsig
 	return n;
 }
 
-void
+bool
 svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms)
 {
 	struct svnic_mgmt_client *c;
+	bool more = false;
 	unsigned int i;
 
 	if (s == NULL)
-		return;
+		return false;
 	svnic_mgmt_accept(s, now_ms);
 	for (i = 0; i < SVNIC_MGMT_CLIENTS_MAX; i++) {
 		c = &s->clients[i];
@@ -573,8 +589,11 @@ svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms)
 			SRIOV_LOG(INFO, "mgmt: client pid %d idle for %u ms; closing it",
 				  (int)c->pid, SVNIC_MGMT_IDLE_MS);
 			svnic_mgmt_client_drop(s, c);
+			continue;
 		}
+		more |= svnic_mgmt_client_pending(c);
 	}
+	return more;
 }
 
 void

@@ -21,6 +21,7 @@
  */
 
 #include <poll.h>
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "sriov_mgmt.h"
@@ -67,8 +68,16 @@ unsigned int svnic_mgmt_srv_pollfds(const struct svnic_mgmt_srv *s, struct pollf
  */
 int svnic_mgmt_srv_fd(const struct svnic_mgmt_srv *s);
 
-/** Accept, read, execute, answer whatever is ready, without blocking. */
-void svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms);
+/**
+ * Accept, read, execute, answer whatever is ready, without blocking. An owner
+ * calls it when svnic_mgmt_srv_fd() is readable, on its tick (idle clients),
+ * and at once again while it returns true.
+ * @return true when work is left that svnic_mgmt_srv_fd() will not announce:
+ *   requests already read but not run (a client sent more than the server
+ *   runs per call); false when the descriptor tells of everything left (a
+ *   reply waiting for room, a connection, bytes not read yet).
+ */
+bool svnic_mgmt_srv_handle(struct svnic_mgmt_srv *s, uint64_t now_ms);
 
 void svnic_mgmt_srv_get_stats(const struct svnic_mgmt_srv *s, struct svnic_mgmt_srv_stats *st);
 

@@ -92,6 +92,14 @@ struct svnic_sriov {
 	bool can_serve;				/* token set, device dir known */
 	struct svnic_mgmt_srv *mgmt;
 	/*
+	 * The management socket is served when its descriptor is ready, on the
+	 * tick (idle clients), and while it has requests read but not run:
+	 * not on every wake-up, where a guest's config read or doorbell would
+	 * pay for an accept4() and a recv() per client.
+	 */
+	bool mgmt_ready;			/* the set reported it since the last handle */
+	bool mgmt_more;				/* svnic_mgmt_srv_handle() left work */
+	/*
 	 * Every VF port's descriptor, registered while the port is open, with
 	 * the VF number: a wake-up costs the ports that are ready, not all of them.
 	 */
@@ -1218,7 +1226,8 @@ svnic_sriov_take_ready(struct svnic_sriov *s, const struct epoll_event *ev, int 
 		else if (tag >= SVNIC_SRIOV_TAG_OWN &&
 			 tag < SVNIC_SRIOV_TAG_OWN + SVNIC_SRIOV_OWN_MAX)
 			s->own_ready |= 1u << (tag - SVNIC_SRIOV_TAG_OWN);
-		/* SVNIC_SRIOV_TAG_MGMT: the management socket is served on every call */
+		else if (tag == SVNIC_SRIOV_TAG_MGMT)
+			s->mgmt_ready = true;
 	}
 }
 
@@ -1232,23 +1241,34 @@ svnic_sriov_port_handle(struct svnic_sriov *s, uint16_t vf_id)
 		SVNIC_DRV_LOG(DEBUG, "%s: VF %u: guest socket error", s->ad->hw.name, vf_id);
 }
 
-void
+bool
 svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
 		   bool tick)
 {
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	struct epoll_event ev[SVNIC_SRIOV_READY_MAX];
 	struct timespec ts;
+	unsigned int j;
 	int k, nb;
 	uint16_t i;
 
 	if (s == NULL)
-		return;
-	if (s->mgmt != NULL) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		svnic_mgmt_srv_handle(s->mgmt, (uint64_t)ts.tv_sec * 1000u +
-				      (uint64_t)ts.tv_nsec / 1000000u);
+		return false;
+	if (s->nready < 0) {
+		/* after poll(), not svnic_sriov_wait(): the management pollfds, the set */
+		for (j = s->ports_pfd + 1; j < n; j++)
+			s->mgmt_ready |= pfd[j].revents != 0;
+		if (s->ports_pfd < n && pfd[s->ports_pfd].revents != 0) {
+			nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), 0);
+			svnic_sriov_take_ready(s, ev, nb);
+		}
 	}
+	if (s->mgmt != NULL && (s->mgmt_ready || s->mgmt_more || tick)) {
+		clock_gettime(CLOCK_MONOTONIC, &ts);
+		s->mgmt_more = svnic_mgmt_srv_handle(s->mgmt, (uint64_t)ts.tv_sec * 1000u +
+						     (uint64_t)ts.tv_nsec / 1000000u);
+	}
+	s->mgmt_ready = false;
 	if (tick) {
 		/*
 		 * A stalled guest's timeout is noticed only when asked: the ports
@@ -1259,14 +1279,11 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 			if (s->vfs[i].port != NULL && svnic_vf_port_has_timers(s->vfs[i].port))
 				svnic_sriov_port_handle(s, i);
 	}
-	if (s->nready < 0 && s->ports_pfd < n && pfd[s->ports_pfd].revents != 0) {
-		nb = epoll_wait(s->ports_ep, ev, RTE_DIM(ev), 0);
-		svnic_sriov_take_ready(s, ev, nb);
-	}
 	/* level-triggered: ports beyond the array are still ready on the next poll */
 	for (k = 0; k < s->nready; k++)
 		svnic_sriov_port_handle(s, s->ready[k]);
 	s->nready = -1;
+	return s->mgmt_more;
 }
 
 int
@@ -1912,7 +1929,7 @@ svnic_sriov_goodbye(struct svnic_sriov *s)
 
 		if (poll(pfd, n, 1) < 0 && errno != EINTR)
 			break;
-		svnic_sriov_handle(ad, pfd, n, false);
+		(void)svnic_sriov_handle(ad, pfd, n, false);
 		if (svnic_eventq_poll(&ad->aq, svnic_sriov_goodbye_event, ad) < 0)
 			break;
 		for (i = 0; i < sriov_switch_num_vfs(s->sw); i++)

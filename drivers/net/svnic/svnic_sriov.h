@@ -96,8 +96,11 @@ unsigned int svnic_sriov_pollfds(struct svnic_adapter *ad, struct pollfd *pfd,
  * with their revents. The ports the epoll set reports ready are served, and
  * every port on @p tick (a stalled guest's timeout); with 256 VFs, looking at
  * every port on every wake-up would cost more than the request that woke us.
+ * The management socket likewise: when it is ready, on @p tick, or when the
+ * last call left requests it had read but not run.
+ * @return true when such requests are left: wait again without sleeping.
  */
-void svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
+bool svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned int n,
 			bool tick);
 /**
  * Sleep up to @p timeout_ms on the ports' epoll set itself, the control
