@@ -276,7 +276,7 @@ def test_vf_queues_complete_as_the_pf_offers(tmp_path, emu_args, completions):
     try:
         assert w.alloc("queues", "1", "mac", MAC0) == 0
         assert w.alloc("queues", "1", "mac", MAC1) == 1
-        rx = w.guest_tool(1, "--rx-ms", "10000", "--rx-until", str(n), background=True,
+        rx = w.guest_tool(1, "--rx-ms", "30000", "--rx-until", str(n), background=True,
                           eal=debug)
         rx_start = wait_tool_ready(rx)     # the queues start before the port is up
         tx = w.guest_tool(0, "--tx", str(n), "--dst", MAC1, eal=debug)
