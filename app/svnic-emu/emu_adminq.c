@@ -85,7 +85,9 @@ emu_aq_identify(struct emu_aq_cmd *c)
 	id.ring_size_max = SVNIC_RING_SIZE_MAX;
 	id.aq_size_max = SVNIC_QLEN_MAX;
 	id.offloads = SVNIC_CAP_VLAN_STRIP | SVNIC_CAP_VLAN_INSERT | SVNIC_CAP_RSS |
-		      SVNIC_CAP_RX_SCATTER | SVNIC_CAP_TX_MULTI_SEG | SVNIC_CAP_HEAD_WB;
+		      SVNIC_CAP_RX_SCATTER | SVNIC_CAP_TX_MULTI_SEG;
+	if (dev->head_wb)
+		id.offloads |= SVNIC_CAP_HEAD_WB;
 	id.rss_hash_types = SVNIC_RSS_HF_ALL;
 	memcpy(id.perm_mac, dev->cfg.perm_mac, 6);
 	id.link_status = dev->link_up ? (SVNIC_LINK_UP | SVNIC_LINK_FULL_DUPLEX) : 0;
@@ -317,6 +319,9 @@ emu_aq_queue_config(struct emu_aq_cmd *c)
 	}
 	if (eq->enabled)
 		return -EBUSY;
+	/* spec "QUEUE_CONFIG": HEAD_WB only when IDENTIFY.offloads has it */
+	if ((q.flags & SVNIC_AQ_QCFG_F_HEAD_WB) && !dev->head_wb)
+		return -EOPNOTSUPP;
 	if ((q.flags & SVNIC_AQ_QCFG_F_IRQ) && q.irq_vector >= owner->nb_vectors)
 		return -ERANGE;
 	ring_bytes = (uint64_t)q.ring_size * 16;

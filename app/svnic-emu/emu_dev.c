@@ -1091,6 +1091,7 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 		return -ENOMEM;
 	dev->cfg = *cfg;
 	dev->stats_page = !cfg->no_stats_page;
+	dev->head_wb = !cfg->no_head_wb;
 	dev->ops = *ops;
 	dev->ops_ctx = ctx;
 	dev->pf.bar0_fd = -1;

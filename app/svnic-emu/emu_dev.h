@@ -66,6 +66,8 @@ struct emu_dev_cfg {
 	unsigned int datapath_threads;	/* >= 1 */
 	/* behave as a device without the statistics pages (IDENTIFY dev_caps 0) */
 	bool no_stats_page;
+	/* behave as a device without head write-back (IDENTIFY offloads lack HEAD_WB) */
+	bool no_head_wb;
 };
 
 struct emu_queue {
@@ -164,6 +166,7 @@ struct emu_dev {
 	bool vf_cfg_by_pf;		/* VF_CONFIG_WRITE in progress: an FLR is a VF_RESET */
 	bool mbx_shared_tx;		/* MBX_CTRL.SHARED_TX (spec 1.3) */
 	bool stats_page;		/* the statistics pages are kept (spec 1.4) */
+	bool head_wb;			/* QUEUE_CONFIG takes HEAD_WB */
 	pthread_rwlock_t topo_lock;	/* vfs[] and num_vfs: datapath reads, control writes */
 
 	struct emu_vport vports[SVNIC_VPORTS_MAX];

@@ -469,6 +469,8 @@ usage(FILE *out)
 "                           normally sets it through VFIO_USER_DEVICE_FEATURE)\n"
 "      --no-stats-page      act as a device without the statistics pages (spec 1.4):\n"
 "                           the PF then reads every counter with GET_STATS\n"
+"      --no-head-wb         act as a device without head write-back: every\n"
+"                           function's queues then poll the descriptors' DONE bits\n"
 "  -v, --verbose            more log (repeat for debug)\n"
 "  -h, --help               this text\n");
 }
@@ -500,6 +502,7 @@ main(int argc, char **argv)
 		{ "mac", required_argument, NULL, 'm' },
 		{ "vf-token", required_argument, NULL, 'T' },
 		{ "no-stats-page", no_argument, NULL, 'S' },
+		{ "no-head-wb", no_argument, NULL, 'W' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -528,6 +531,7 @@ main(int argc, char **argv)
 		case 'p': uopts.pcap_path = optarg; break;
 		case 'v': glue.verbose++; break;
 		case 'S': cfg.no_stats_page = true; break;
+		case 'W': cfg.no_head_wb = true; break;
 		case 'h': usage(stdout); return 0;
 		case 'n':
 			if (parse_uint(optarg, 1, SVNIC_TOTAL_VFS_MAX, &v) < 0)

@@ -200,8 +200,9 @@ sriov_mbx_handle_get_resources(struct sriov_mbx_req *r)
 		res->caps |= SVNIC_MBX_CAP_PORT_VLAN;
 	if (props->mac_set)
 		res->caps |= SVNIC_MBX_CAP_ADMIN_MAC;
+	/* head_wb_addr is in CONFIG_QUEUE since 1.1: the bit says it will be taken */
 	if (sriov_mbx_session_minor_ok(&vf->guest, SVNIC_MBX_OP_CONFIG_QUEUE))
-		res->caps |= SVNIC_MBX_CAP_QUEUE_CFG;
+		res->caps |= SVNIC_MBX_CAP_QUEUE_CFG | (ops->pf_caps & SVNIC_MBX_CAP_HEAD_WB);
 	/* the offload bits mean nothing to a driver older than 1.2: not sent */
 	if (sriov_mbx_session_minor_ok(&vf->guest, SVNIC_MBX_OP_SET_VLAN_STRIP))
 		res->caps |= ops->pf_caps & SVNIC_MBX_CAP_OFFLOADS;
@@ -443,6 +444,12 @@ sriov_mbx_handle_config_queue(struct sriov_mbx_req *r)
 	/* the device checks against the VF's MSI-X table; the PF against the allocation */
 	if (c.vector != SVNIC_MBX_QUEUE_NO_VECTOR && c.vector >= r->vf->params.num_vectors)
 		return sriov_mbx_refuse(r, -EINVAL, "MSI-X vector past the VF's vectors");
+	/*
+	 * Refused here rather than by QUEUE_CONFIG at ENABLE_QUEUES (ENOTSUP), so
+	 * that the VF hears it from the request that asked for it.
+	 */
+	if (c.head_wb_addr != 0 && !(r->ops->pf_caps & SVNIC_MBX_CAP_HEAD_WB))
+		return sriov_mbx_refuse(r, -EOPNOTSUPP, "head write-back without CAP_HEAD_WB");
 	if ((g->queues_enabled[c.type] >> c.queue) & 1)
 		return sriov_mbx_refuse(r, -EBUSY, "queue enabled: disable it first");
 	q = &g->queues[c.type][c.queue];

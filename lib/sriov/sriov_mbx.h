@@ -45,8 +45,9 @@ struct sriov_mbx_ops {
 	 */
 	int (*get_stats)(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st);
 	/*
-	 * SVNIC_MBX_CAP_RSS, _VLAN_OFFLOAD, _LINK_EVENTS; 1.2: SVNIC_MBX_CAP_OFFLOADS,
-	 * _SHARED_RX (the PF can put messages in a VF's RX window itself)
+	 * SVNIC_MBX_CAP_RSS, _VLAN_OFFLOAD, _LINK_EVENTS; 1.1: _HEAD_WB (CONFIG_QUEUE
+	 * may ask for head write-back); 1.2: SVNIC_MBX_CAP_OFFLOADS, _SHARED_RX (the
+	 * PF can put messages in a VF's RX window itself)
 	 */
 	uint32_t pf_caps;
 	uint16_t rss_key_size;		/* bytes, <= SVNIC_RSS_KEY_MAX; 0: no RSS */

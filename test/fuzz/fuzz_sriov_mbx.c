@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: BSD-3-Clause */
 /*
- * A guest's mailbox traffic against the PF's handler. The input is a VF
- * selector byte followed by chunks: a 16-bit little-endian length, a time
+ * A guest's mailbox traffic against the PF's handler. The input is a selector
+ * byte (bit 0: the VF; bit 1: a PF whose device lacks head write-back)
+ * followed by chunks: a 16-bit little-endian length, a time
  * byte (bits 0-6: milliseconds to advance; bit 7: the operator resets the VF
  * first) and that many message bytes. After every message: the switch's
  * invariants hold, the reply is one the VF driver accepts and echoes the
- * request, a refusal changed nothing, and the other VF was not touched.
+ * request, a refusal changed nothing, and the other VF was not touched; a PF
+ * without CAP_HEAD_WB neither offers it nor records a head_wb_addr.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -29,10 +31,12 @@ fuzz_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 	return vf_id == 1 ? -EIO : 0;
 }
 
-static const struct sriov_mbx_ops fuzz_ops = {
+#define FUZZ_PF_CAPS	(SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_VLAN_OFFLOAD | \
+			 SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_OFFLOADS | SVNIC_MBX_CAP_HEAD_WB)
+
+static struct sriov_mbx_ops fuzz_ops = {
 	.get_stats = fuzz_stats,
-	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_VLAN_OFFLOAD | SVNIC_MBX_CAP_LINK_EVENTS |
-		   SVNIC_MBX_CAP_OFFLOADS,
+	.pf_caps = FUZZ_PF_CAPS,
 	.rss_key_size = 40,
 	.rss_table_size = 128,
 	.rss_hash_types = SVNIC_RSS_HF_ALL,
@@ -80,6 +84,29 @@ fuzz_switch(void)
 	return sw;
 }
 
+/* Without the device's HEAD_WB, nothing may reach QUEUE_CONFIG asking for it. */
+static void
+fuzz_check_head_wb(const struct sriov_vf *vf, const uint8_t *reply, size_t reply_len,
+		   const struct svnic_mbx_hdr *rep)
+{
+	struct svnic_mbx_resources res;
+	unsigned int t, q;
+
+	if (fuzz_ops.pf_caps & SVNIC_MBX_CAP_HEAD_WB)
+		return;
+	for (t = 0; t < SVNIC_MBX_QTYPE_NB; t++)
+		for (q = 0; q < SRIOV_VF_QUEUES_MAX; q++)
+			if (vf->guest.queues[t][q].head_wb_addr != 0)
+				__builtin_trap();
+	if (rep->opcode == SVNIC_MBX_OP_GET_RESOURCES && rep->status == 0) {
+		if (reply_len < FUZZ_HDR + sizeof(res))
+			__builtin_trap();
+		memcpy(&res, reply + FUZZ_HDR, sizeof(res));
+		if (res.caps & SVNIC_MBX_CAP_HEAD_WB)
+			__builtin_trap();
+	}
+}
+
 static void
 fuzz_one(struct sriov_switch *sw, uint16_t id, uint64_t now, const uint8_t *msg, size_t len)
 {
@@ -117,6 +144,7 @@ fuzz_one(struct sriov_switch *sw, uint16_t id, uint64_t now, const uint8_t *msg,
 		__builtin_trap();
 	if (memcmp(&other_before, other, sizeof(other_before)) != 0)
 		__builtin_trap();
+	fuzz_check_head_wb(vf, reply, reply_len, &rep);
 	/* what the PF driver would do next */
 	if (acts & SRIOV_MBX_ACT_GUEST_UP)
 		sriov_vf_guest_up(sw, id);
@@ -141,6 +169,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (size < 1)
 		return 0;
 	id = data[0] & 1;
+	fuzz_ops.pf_caps = FUZZ_PF_CAPS;
+	if (data[0] & 2)
+		fuzz_ops.pf_caps &= ~SVNIC_MBX_CAP_HEAD_WB;
 	data++;
 	size--;
 	sw = fuzz_switch();

@@ -259,6 +259,41 @@ def test_vf_counters_are_exact_right_after_traffic(tmp_path, emu_args, source):
         w.close()
 
 
+@pytest.mark.parametrize("emu_args,completions", [
+    ((), "head write-back"),
+    (("--no-head-wb",), "DONE polling"),
+], ids=["head-wb", "done-polling"])
+def test_vf_queues_complete_as_the_pf_offers(tmp_path, emu_args, completions):
+    """CAP_HEAD_WB: a guest's queues take their completions from the device's
+    head write-back when its PF offers it, and poll DONE when it does not (a
+    device without HEAD_WB; an older PF offers nothing either); frames cross
+    between two VFs either way, more than a ring's worth so that both rings
+    wrap and the TX completions are reclaimed."""
+    other = "DONE polling" if completions == "head write-back" else "head write-back"
+    debug = ["--log-level=pmd.net.svnic_vf.driver:debug"]
+    n = 3000
+    w = VfWorld(uplink="null", emu_args=emu_args)
+    try:
+        assert w.alloc("queues", "1", "mac", MAC0) == 0
+        assert w.alloc("queues", "1", "mac", MAC1) == 1
+        rx = w.guest_tool(1, "--rx-ms", "30000", "--rx-until", str(n), background=True,
+                          eal=debug)
+        rx_start = wait_tool_ready(rx)     # the queues start before the port is up
+        tx = w.guest_tool(0, "--tx", str(n), "--dst", MAC1, eal=debug)
+        assert tx["tx_sent"] == str(n), tx["_out"][-2000:]
+        res = finish_tool(rx)
+        got = int(res["rx_test_frames"])
+        v1 = w.vf(1)
+        assert v1["rx"] == n and got + v1["drops"] == n, (got, v1)
+        assert got > 0, res["_out"][-2000:]
+        for out in (tx["_out"], rx_start):
+            for q in ("RX", "TX"):
+                assert "%s queue 0: completions by %s" % (q, completions) in out, out[-3000:]
+                assert "%s queue 0: completions by %s" % (q, other) not in out, out[-3000:]
+    finally:
+        w.close()
+
+
 def pf_trapped_writes(w):
     """The PF's trapped BAR0 writes so far, from the emulator's SIGUSR1 report."""
     before = len(re.findall(r"pf: trapped reads", w.emu_output()))

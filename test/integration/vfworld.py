@@ -200,9 +200,10 @@ class VfWorld:
             g.cmd("start")
         return g
 
-    def guest_tool(self, n, *args, background=False):
+    def guest_tool(self, n, *args, background=False, eal=()):
         prefix = "svnic-gtool-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
-        cmd = [guest_tool()] + guest_eal(self.vf_sock(n), prefix) + ["--"] + list(args)
+        cmd = [guest_tool()] + guest_eal(self.vf_sock(n), prefix) + list(eal) + ["--"] + \
+            list(args)
         p = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
         p.prefix = prefix
         self.procs.append(p)

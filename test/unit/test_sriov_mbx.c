@@ -39,7 +39,7 @@ fake_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 }
 
 #define PF_CAPS	(SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_VLAN_STRIP | \
-		 SVNIC_MBX_CAP_TX_CSUM)
+		 SVNIC_MBX_CAP_TX_CSUM | SVNIC_MBX_CAP_HEAD_WB)
 
 static struct sriov_mbx_ops ops = {
 	.get_stats = fake_stats,
@@ -538,7 +538,8 @@ test_get_resources(void)
 	CU_ASSERT_EQUAL(memcmp(r.mac, perm_mac0, 6), 0);
 	CU_ASSERT_EQUAL(r.port_vlan, 0);
 	CU_ASSERT_EQUAL(r.caps, SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS |
-			SVNIC_MBX_CAP_QUEUE_CFG | SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_TX_CSUM);
+			SVNIC_MBX_CAP_QUEUE_CFG | SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_TX_CSUM |
+			SVNIC_MBX_CAP_HEAD_WB);
 	/* trusted */
 	r = resources(1);
 	CU_ASSERT_EQUAL(r.max_mac_filters, SVNIC_MBX_MAC_FILTERS_MAX);
@@ -1089,6 +1090,58 @@ test_config_queue_refused(void)
 	teardown();
 }
 
+/*
+ * CAP_HEAD_WB: told to every session that has CONFIG_QUEUE when the device
+ * has head write-back; without it a head_wb_addr is refused and the queue
+ * keeps what it had, so QUEUE_CONFIG never asks the device for HEAD_WB.
+ */
+static void
+test_head_wb(void)
+{
+	const struct sriov_vf_queue *q;
+	struct svnic_mbx_queue_cfg c;
+
+	setup(false);
+	/* 1.0 has no CONFIG_QUEUE: the bit would promise nothing */
+	hello_minor(0, 0);
+	CU_ASSERT_FALSE(resources(0).caps & SVNIC_MBX_CAP_HEAD_WB);
+	hello_minor(0, 1);
+	CU_ASSERT(resources(0).caps & SVNIC_MBX_CAP_HEAD_WB);
+	hello(0);
+	CU_ASSERT(resources(0).caps & SVNIC_MBX_CAP_HEAD_WB);
+	/* the PF's device lacks HEAD_WB: not offered, not taken */
+	ops.pf_caps = PF_CAPS & ~SVNIC_MBX_CAP_HEAD_WB;
+	CU_ASSERT_FALSE(resources(0).caps & SVNIC_MBX_CAP_HEAD_WB);
+	CU_ASSERT(resources(0).caps & SVNIC_MBX_CAP_QUEUE_CFG);
+	q = &vf(0)->guest.queues[SVNIC_MBX_QTYPE_TX][1];
+	c = qcfg(1, SVNIC_MBX_QTYPE_TX);
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	c.ring_size = 2048;
+	c.head_wb_addr = 0x9004;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EOPNOTSUPP);
+	CU_ASSERT(unit_log_contains("head write-back without CAP_HEAD_WB"));
+	CU_ASSERT_EQUAL(q->head_wb_addr, 0);
+	CU_ASSERT_EQUAL(q->ring_size, 1024);
+	CU_ASSERT_EQUAL(vf(0)->guest.queues_configured[SVNIC_MBX_QTYPE_TX], 1u << 1);
+	/* a fact of the device, not a malformed message */
+	CU_ASSERT_EQUAL(vf(0)->mbx_rl.strikes, 0);
+	/* a queue never configured stays so */
+	c = qcfg(2, SVNIC_MBX_QTYPE_RX);
+	c.head_wb_addr = 0x9004;
+	refused(0, SVNIC_MBX_OP_CONFIG_QUEUE, &c, sizeof(c), EOPNOTSUPP);
+	CU_ASSERT_EQUAL(vf(0)->guest.queues_configured[SVNIC_MBX_QTYPE_RX], 0);
+	/* DONE polling still configures */
+	c.head_wb_addr = 0;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(vf(0)->guest.queues_configured[SVNIC_MBX_QTYPE_RX], 1u << 2);
+	/* and with the device's HEAD_WB the same request is taken */
+	ops.pf_caps = PF_CAPS;
+	c.head_wb_addr = 0x9004;
+	CU_ASSERT_EQUAL(qcfg_op(0, &c), 0);
+	CU_ASSERT_EQUAL(vf(0)->guest.queues[SVNIC_MBX_QTYPE_RX][2].head_wb_addr, 0x9004);
+	teardown();
+}
+
 static void
 test_config_queue(void)
 {
@@ -1526,6 +1579,7 @@ static CU_TestInfo queue_tests[] = {
 	UNIT_TEST(test_queue_version_gate),
 	UNIT_TEST(test_config_queue_refused),
 	UNIT_TEST(test_config_queue),
+	UNIT_TEST(test_head_wb),
 	UNIT_TEST(test_enable_disable_queues),
 	UNIT_TEST(test_queue_reset),
 	UNIT_TEST(test_queue_abs),

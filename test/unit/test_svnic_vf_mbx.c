@@ -48,6 +48,7 @@ static struct {
 	bool pf_asleep;			/* the PF takes nothing from the slot */
 	bool pf_mute;			/* the PF takes requests and answers none */
 	int pf_minor;			/* the highest minor the PF speaks */
+	uint32_t pf_caps_off;		/* pf_ops caps this PF lacks (its device, its age) */
 	unsigned int tx_writes;		/* MBX_TX writes the device took */
 	unsigned int tx_dropped;	/* MBX_TX writes while TX_BUSY */
 	bool reg_fail;
@@ -98,7 +99,7 @@ fake_stats(void *ctx, uint16_t vf_id, struct svnic_mbx_stats *st)
 static const struct sriov_mbx_ops pf_ops = {
 	.get_stats = fake_stats,
 	.pf_caps = SVNIC_MBX_CAP_RSS | SVNIC_MBX_CAP_LINK_EVENTS | SVNIC_MBX_CAP_VLAN_STRIP |
-		   SVNIC_MBX_CAP_VLAN_INSERT | SVNIC_MBX_CAP_SHARED_RX,
+		   SVNIC_MBX_CAP_VLAN_INSERT | SVNIC_MBX_CAP_SHARED_RX | SVNIC_MBX_CAP_HEAD_WB,
 	.rss_key_size = 40,
 	.rss_table_size = 64,
 	.rss_hash_types = SVNIC_RSS_HF_IPV4 | SVNIC_RSS_HF_IPV4_TCP,
@@ -115,7 +116,9 @@ dev_pf_answer(void)
 	struct svnic_mbx_hdr h;
 	size_t reply_len = 0;
 	unsigned int acts = 0;
+	struct sriov_mbx_ops ops = pf_ops;
 
+	ops.pf_caps &= ~dev.pf_caps_off;
 	memcpy(&h, dev.slot, sizeof(h));
 	if (h.opcode == SVNIC_MBX_OP_HELLO && h.len == sizeof(struct svnic_mbx_hello) &&
 	    dev.pf_minor < SVNIC_MBX_VERSION_MINOR) {
@@ -124,7 +127,7 @@ dev_pf_answer(void)
 		if (o->minor > dev.pf_minor)
 			o->minor = (uint16_t)dev.pf_minor;
 	}
-	CU_ASSERT_EQUAL_FATAL(sriov_mbx_handle(dev.sw, 0, &pf_ops, NULL, dev.now * 1000,
+	CU_ASSERT_EQUAL_FATAL(sriov_mbx_handle(dev.sw, 0, &ops, NULL, dev.now * 1000,
 					       dev.slot, dev.slot_len, reply, sizeof(reply),
 					       &reply_len, &acts), 0);
 	if (dev.before_reply != NULL)
@@ -754,6 +757,55 @@ test_queues(void)
 	teardown();
 }
 
+/*
+ * Head write-back as the VF learns it: CAP_HEAD_WB in GET_RESOURCES from a PF
+ * whose device has it (a 1.1 session too), and the head_wb_addr taken. From a
+ * PF without it (its device lacks HEAD_WB, or it predates the bit) no bit, and
+ * a head_wb_addr sent anyway comes back EOPNOTSUPP with the queue unchanged:
+ * the VF must poll DONE there.
+ */
+static void
+test_queues_head_wb(void)
+{
+	struct svnic_mbx_queue_cfg tx = {
+		.queue = 2, .type = SVNIC_MBX_QTYPE_TX, .ring_size = 256,
+		.ring_addr = 0x200000, .head_wb_addr = 0x201040,
+		.vector = SVNIC_MBX_QUEUE_NO_VECTOR,
+	};
+	struct svnic_mbx_resources r;
+
+	setup(false);
+	up();
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT(r.caps & SVNIC_MBX_CAP_HEAD_WB);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_config_queue(&mbx, &tx), 0);
+	CU_ASSERT_EQUAL(guest()->queues[SVNIC_MBX_QTYPE_TX][2].head_wb_addr, 0x201040);
+	dev.pf_minor = 1;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_hello(&mbx, SVNIC_MBX_VERSION_MINOR), 0);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT(r.caps & SVNIC_MBX_CAP_HEAD_WB);
+	teardown();
+
+	setup(false);
+	dev.pf_caps_off = SVNIC_MBX_CAP_HEAD_WB;
+	up();
+	CU_ASSERT_EQUAL(svnic_vf_mbx_get_resources(&mbx, &r), 0);
+	CU_ASSERT_FALSE(r.caps & SVNIC_MBX_CAP_HEAD_WB);
+	CU_ASSERT(r.caps & SVNIC_MBX_CAP_QUEUE_CFG);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_config_queue(&mbx, &tx), -EOPNOTSUPP);
+	CU_ASSERT_EQUAL(guest()->queues_configured[SVNIC_MBX_QTYPE_TX], 0);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_queues(&mbx, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 1u << 2),
+			-EINVAL);
+	/* the same queue polling DONE */
+	tx.head_wb_addr = 0;
+	CU_ASSERT_EQUAL(svnic_vf_mbx_config_queue(&mbx, &tx), 0);
+	CU_ASSERT_EQUAL(svnic_vf_mbx_queues(&mbx, SVNIC_MBX_OP_ENABLE_QUEUES, 0, 1u << 2), 0);
+	CU_ASSERT_EQUAL(guest()->queues_enabled[SVNIC_MBX_QTYPE_TX], 1u << 2);
+	CU_ASSERT_EQUAL(guest()->queues[SVNIC_MBX_QTYPE_TX][2].head_wb_addr, 0);
+	CU_ASSERT_EQUAL(sriov_switch_verify(dev.sw), 0);
+	teardown();
+}
+
 static void
 link_first(const uint8_t *reply, size_t len)
 {
@@ -1065,6 +1117,7 @@ static CU_TestInfo protocol_tests[] = {
 	UNIT_TEST(test_hello_1_2),
 	UNIT_TEST(test_hello_pf_speaks_1_0),
 	UNIT_TEST(test_queues),
+	UNIT_TEST(test_queues_head_wb),
 	UNIT_TEST(test_notice_between_request_and_reply),
 	UNIT_TEST(test_notices_while_idle),
 	UNIT_TEST(test_filters_rss_mtu),

@@ -118,6 +118,12 @@ static_assert(sizeof(struct svnic_mbx_hdr) == 16, "mailbox header is 16 bytes");
  * notices there (svnic_mbx_shrx_write/_read) instead of MBX_SEND.
  */
 #define SVNIC_MBX_CAP_SHARED_RX		(1u << 12)
+/*
+ * resources (1.1 and later): the device has head write-back (spec
+ * "QUEUE_CONFIG" HEAD_WB), so CONFIG_QUEUE may carry a head_wb_addr. Without
+ * it the PF refuses one and the VF polls the descriptors' DONE bits.
+ */
+#define SVNIC_MBX_CAP_HEAD_WB		(1u << 13)
 #define SVNIC_MBX_CAP_OFFLOADS		(SVNIC_MBX_CAP_VLAN_STRIP | SVNIC_MBX_CAP_VLAN_INSERT | \
 					 SVNIC_MBX_CAP_RX_CSUM | SVNIC_MBX_CAP_TX_CSUM | \
 					 SVNIC_MBX_CAP_TX_MULTI_SEG)

@@ -1841,6 +1841,9 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_TX_CSUM;
 	if (ad->id.offloads & SVNIC_CAP_TX_MULTI_SEG)
 		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_TX_MULTI_SEG;
+	/* CONFIG_QUEUE's head_wb_addr goes to the device's QUEUE_CONFIG as it is */
+	if (ad->id.offloads & SVNIC_CAP_HEAD_WB)
+		s->mbx_ops.pf_caps |= SVNIC_MBX_CAP_HEAD_WB;
 	s->mbx_ops.min_mtu = ad->id.min_mtu;
 	s->mbx_ops.max_mtu = ad->id.max_mtu;
 	ret = svnic_sriov_desc_init(s);

@@ -408,6 +408,17 @@ svnic_vf_qbit(uint16_t qid)
 	return 1ull << qid;
 }
 
+/*
+ * Head write-back only when the PF says its device has it: a PF without
+ * CAP_HEAD_WB (a device without HEAD_WB, or a PF older than the bit) leaves
+ * the queues polling DONE.
+ */
+static bool
+svnic_vf_use_head_wb(const struct svnic_vf_adapter *ad)
+{
+	return (ad->res.caps & SVNIC_MBX_CAP_HEAD_WB) != 0;
+}
+
 static int
 svnic_vf_rxq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 {
@@ -416,7 +427,8 @@ svnic_vf_rxq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 	int ret;
 
 	ret = svnic_rx_queue_prepare(rxq, svnic_hw_bar0_addr(&ad->hw, SVNIC_VF_DB(qid) +
-							      SVNIC_DB_RX_TAIL), false);
+							      SVNIC_DB_RX_TAIL),
+				     svnic_vf_use_head_wb(ad));
 	if (ret < 0)
 		return ret;
 	memset(&q, 0, sizeof(q));
@@ -426,7 +438,10 @@ svnic_vf_rxq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 	q.ring_size = rxq->nb_desc;
 	q.buf_size = rxq->buf_size;
 	q.ring_addr = rxq->ring_iova;
+	q.head_wb_addr = svnic_rx_queue_head_wb_iova(rxq);
 	q.vector = SVNIC_MBX_QUEUE_NO_VECTOR;
+	SVNIC_DRV_LOG(DEBUG, "%s: RX queue %u: completions by %s", ad->hw.name, qid,
+		      q.head_wb_addr != 0 ? "head write-back" : "DONE polling");
 	ret = SVNIC_VF_MBX(ad, "CONFIG_QUEUE RX", svnic_vf_mbx_config_queue(&ad->mbx, &q));
 	if (ret < 0)
 		svnic_rx_queue_drain(rxq);
@@ -446,13 +461,16 @@ svnic_vf_txq_config(struct svnic_vf_adapter *ad, uint16_t qid)
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_TX_SUMMARY(0)),
 			       svnic_vf_qbit(qid),
 			       svnic_hw_bar0_addr(&ad->hw, SVNIC_NOTIFY_SLEEPING),
-			       svnic_hw_kick, &ad->hw, false);
+			       svnic_hw_kick, &ad->hw, svnic_vf_use_head_wb(ad));
 	memset(&q, 0, sizeof(q));
 	q.queue = qid;
 	q.type = SVNIC_MBX_QTYPE_TX;
 	q.ring_size = txq->nb_desc;
 	q.ring_addr = txq->ring_iova;
+	q.head_wb_addr = svnic_tx_queue_head_wb_iova(txq);
 	q.vector = SVNIC_MBX_QUEUE_NO_VECTOR;
+	SVNIC_DRV_LOG(DEBUG, "%s: TX queue %u: completions by %s", ad->hw.name, qid,
+		      q.head_wb_addr != 0 ? "head write-back" : "DONE polling");
 	ret = SVNIC_VF_MBX(ad, "CONFIG_QUEUE TX", svnic_vf_mbx_config_queue(&ad->mbx, &q));
 	if (ret < 0)
 		txq->started = false;
