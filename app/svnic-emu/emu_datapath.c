@@ -64,6 +64,12 @@ struct emu_dp {
 	/* frames the loopback uplink sent straight back, to switch again */
 	struct emu_pkt *back[EMU_BURST];
 	unsigned int nb_back;
+	/* the TX buffers of the burst being staged, looked up once */
+	const void *tx_src[EMU_BURST];
+	uint64_t tx_addr[EMU_BURST];	/* the descriptor each was looked up for */
+	uint16_t tx_len[EMU_BURST];
+	uint32_t tx_src_head;		/* ring index of tx_src[0] */
+	uint32_t nb_tx_src;
 	/* the RX buffers of the batch being written, looked up once */
 	void *rx_bufs[EMU_DL_MAX];
 	/* VPorts whose counters changed since their blocks were last published */
@@ -195,6 +201,23 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 			ahead = EMU_BURST;
 		for (k = 0; k < ahead; k += 4)
 			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
+		/*
+		 * And the first line of every buffer of the burst, before any is
+		 * copied: each has been round the ring since this thread last
+		 * touched it, and copying them one by one waits on one miss at a
+		 * time. The lookups are kept for the copy.
+		 */
+		for (k = 0; k < ahead; k++) {
+			const struct svnic_tx_desc *d = &ring[(q->head + k) & mask];
+
+			dp->tx_addr[k] = __atomic_load_n(&d->addr, __ATOMIC_RELAXED);
+			dp->tx_len[k] = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
+			dp->tx_src[k] = emu_dma(f, dp->tx_addr[k], dp->tx_len[k], false);
+			if (dp->tx_src[k] != NULL)
+				__builtin_prefetch(dp->tx_src[k]);
+		}
+		dp->tx_src_head = q->head;
+		dp->nb_tx_src = ahead;
 	}
 	while (q->head != tail && dp->nb_pkts < EMU_BURST) {
 		struct emu_pkt *p = &dp->pkts[dp->nb_pkts];
@@ -222,19 +245,32 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		if (!eop)
 			break;
 		for (h = q->head;; h = (h + 1) & mask) {
+			/*
+			 * The ring is the driver's memory (a guest's, for a VF): each
+			 * field is read once, and the bytes copied are the bytes the
+			 * lookup checked, whatever the driver writes meanwhile.
+			 */
 			const struct svnic_tx_desc *d = &ring[h];
-			const void *src = emu_dma(f, d->addr, d->len, false);
+			uint64_t addr = __atomic_load_n(&d->addr, __ATOMIC_RELAXED);
+			uint16_t seg = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
+			uint32_t k = (h - dp->tx_src_head) & mask;
+			const void *src;
 
+			if (k < dp->nb_tx_src && dp->tx_src[k] != NULL && dp->tx_addr[k] == addr &&
+			    dp->tx_len[k] == seg)
+				src = dp->tx_src[k];
+			else
+				src = emu_dma(f, addr, seg, false);
 			if (src == NULL) {
 				emu_func_fault(f, SVNIC_EQ_FAULT_DMA_UNMAPPED,
-					       SVNIC_EQ_FAULT_Q_TX | fq, d->addr);
+					       SVNIC_EQ_FAULT_Q_TX | fq, addr);
 				return done;
 			}
-			if (len + d->len > EMU_FRAME_MAX - 4)
+			if (len + seg > EMU_FRAME_MAX - 4)
 				too_big = true;
 			else
-				memcpy(p->data + len, src, d->len);
-			len += d->len;
+				memcpy(p->data + len, src, seg);
+			len += seg;
 			if (h == last)
 				break;
 		}

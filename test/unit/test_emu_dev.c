@@ -1746,6 +1746,40 @@ test_dp_loopback_order(void)
 	env_down();
 }
 
+/*
+ * A frame written into a buffer reveals nothing of the frame the device
+ * staged before it in the same place: 100 bytes, then 70 from the same
+ * staging slot; bytes 70 to the next 16-byte boundary of the second buffer
+ * are not the first frame's, and nothing past that boundary is written.
+ */
+static void
+test_dp_rx_tail_clean(void)
+{
+	unsigned int i, bad = 0;
+	uint8_t *b1, *a;
+
+	env_pf_port();
+	b1 = gp(&E.pf_mem, RXB(0, 1));
+	memset(b1, 0xee, 256);
+	rx_post(pf(), 0, 0, 8);
+	tx_one(pf(), 0, 0, MAC_NOBODY, MAC_PF, 100, 0);
+	poll_once();
+	CU_ASSERT(rx_matches(pf(), 0, 0, pf(), 0, 0, 100));
+	tx_one(pf(), 0, 1, MAC_NOBODY, MAC_PF, 70, 0);
+	poll_once();
+	CU_ASSERT(rx_matches(pf(), 0, 1, pf(), 0, 1, 70));
+	a = gp(&E.pf_mem, TXB(0, 0));
+	for (i = 70; i < 80; i++)
+		if (b1[i] == a[i] || (b1[i] != 0 && b1[i] != 0xee))
+			bad++;
+	CU_ASSERT_EQUAL(bad, 0);
+	for (i = 80; i < 256; i++)
+		if (b1[i] != 0xee)
+			bad++;
+	CU_ASSERT_EQUAL(bad, 0);
+	env_down();
+}
+
 static void
 test_dp_tx_mtu(void)
 {
@@ -2688,6 +2722,7 @@ static CU_TestInfo datapath_tests[] = {
 	UNIT_TEST(test_dp_tx_mtu),
 	UNIT_TEST(test_dp_loopback),
 	UNIT_TEST(test_dp_loopback_order),
+	UNIT_TEST(test_dp_rx_tail_clean),
 	UNIT_TEST(test_dp_multi_seg_and_vlan),
 	UNIT_TEST(test_dp_qint_arm),
 	CU_TEST_INFO_NULL,
