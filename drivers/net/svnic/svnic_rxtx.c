@@ -782,8 +782,14 @@ svnic_xmit_pkts(void *queue, struct rte_mbuf **tx_pkts, uint16_t nb_pkts)
 	if (nb_free < txq->free_thresh) {
 		uint16_t n;
 
-		while ((n = svnic_tx_clean(txq)) > 0)
+		/*
+		 * One clean takes everything before the device's head; without it,
+		 * one rs_thresh block a call, as many as are done.
+		 */
+		do {
+			n = svnic_tx_clean(txq);
 			nb_free = (uint16_t)(nb_free + n);
+		} while (n > 0 && txq->head_wb == NULL);
 	}
 	for (nb_tx = 0; nb_tx < nb_pkts; nb_tx++) {
 		struct rte_mbuf *m = tx_pkts[nb_tx], *s, *next, *last = NULL;
