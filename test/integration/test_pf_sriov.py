@@ -85,6 +85,10 @@ def test_max_vfs_enables_the_vfs_on_the_device(emu, tmp):
     ("max_vfs=1,max_vfs=2", "given more than once"),
     ("vf_mbx=copy", 'expected "shared" or "copied"'),
     ("vf_mbx=shared,vf_mbx=copied", "given more than once"),
+    ("busy_poll=1001", "expected microseconds, 0..1000"),
+    ("busy_poll=-1", "expected microseconds, 0..1000"),
+    ("busy_poll=", "expected microseconds, 0..1000"),
+    ("busy_poll=5,busy_poll=6", "given more than once"),
 ])
 def test_probe_refuses_bad_sriov_arguments(emu, args, needle):
     from test_pmd_probe import run_testpmd

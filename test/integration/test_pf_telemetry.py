@@ -133,3 +133,40 @@ def test_telemetry_lists_the_vf_allocated_with_svnic_ctl(pf):
         assert tel.query("/svnic/vf,0,0") is None
     finally:
         tel.close()
+
+
+@pytest.mark.parametrize("busy_poll", [None, "0", "1000"])
+def test_control_thread_busy_polls_only_when_asked(emu, rundir, busy_poll):  # noqa: F811
+    """/svnic/ctrl: the busy_poll devarg in force (50 us by default) and the
+    control thread's looks. After management requests, a thread that busy
+    polls has looked again without sleeping (spins); with busy_poll=0 it never
+    does, and every look is a wake-up."""
+    mgmt = os.path.join(rundir, "mgmt", "mgmt.sock")
+    vf_dir = os.path.join(rundir, "vfs")
+    os.mkdir(vf_dir, 0o700)
+    extra = "" if busy_poll is None else ",busy_poll=" + busy_poll
+    p = PmdSession("net_svnic0,vfio_user=%s,max_vfs=2,mgmt=%s,vf_dir=%s%s"
+                   % (emu.sock("pf"), mgmt, vf_dir, extra))
+    try:
+        wait_for(lambda: os.path.exists(mgmt), timeout=10, what="the management socket")
+        wait_for(lambda: os.path.exists(telemetry_path(p.prefix)), timeout=10,
+                 what="the telemetry socket")
+        tel = Telemetry(telemetry_path(p.prefix))
+        try:
+            before = tel.query("/svnic/ctrl,0")
+            assert before["busy_poll_us"] == (50 if busy_poll is None else int(busy_poll))
+            for _ in range(20):
+                rc, out, err = ctl(mgmt, "vf", "show")
+                assert rc == 0, err
+            after = tel.query("/svnic/ctrl,0")
+            assert after["wakeups"] > before["wakeups"]
+            if busy_poll == "0":
+                assert after["spins"] == 0, after
+            else:
+                assert after["spins"] > before["spins"], after
+            for bad in ("/svnic/ctrl", "/svnic/ctrl,", "/svnic/ctrl,1", "/svnic/ctrl,0,0"):
+                assert tel.query(bad) is None, bad
+        finally:
+            tel.close()
+    finally:
+        p.quit()

@@ -101,6 +101,23 @@ rte_pmd_svnic_get_sriov_caps(uint16_t port_id, struct rte_pmd_svnic_sriov_caps *
 	return 0;
 }
 
+int
+rte_pmd_svnic_get_ctrl_stats(uint16_t port_id, struct rte_pmd_svnic_ctrl_stats *st)
+{
+	struct svnic_adapter *ad = svnic_api_pf(port_id);
+
+	if (st == NULL)
+		return -EINVAL;
+	if (ad == NULL)
+		return -ENODEV;
+	st->busy_poll_us = (uint32_t)(ad->ctrl.busy_poll_ns / 1000u);
+	/* the control thread is the counters' one writer */
+	st->wakeups = __atomic_load_n(&ad->ctrl.wakeups, __ATOMIC_RELAXED);
+	st->spins = __atomic_load_n(&ad->ctrl.spins, __ATOMIC_RELAXED);
+	st->irqs = __atomic_load_n(&ad->ctrl.irqs, __ATOMIC_RELAXED);
+	return 0;
+}
+
 static int
 svnic_api_set_num_vfs(struct svnic_adapter *ad, void *arg)
 {

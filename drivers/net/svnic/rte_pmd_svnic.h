@@ -61,6 +61,12 @@ extern "C" {
  * "copied" (the device copies each one and the PF fetches it, spec 1.0).
  */
 #define RTE_PMD_SVNIC_VF_MBX_ARG	"vf_mbx"
+/**
+ * PF: how long, in microseconds (0..1000), the control thread keeps looking
+ * for work without sleeping after it last found some (guests' config-space
+ * accesses, mailbox requests, device events). 0 makes it sleep at once.
+ */
+#define RTE_PMD_SVNIC_BUSY_POLL_ARG	"busy_poll"
 
 /** A VF's place in its lifecycle (doc/vf-lifecycle.rst). */
 enum rte_pmd_svnic_vf_state {
@@ -160,6 +166,22 @@ struct rte_pmd_svnic_mb_event_param {
 typedef void (*rte_pmd_svnic_vf_state_cb)(uint16_t port_id, uint16_t vf_id,
 					  enum rte_pmd_svnic_vf_state old_state,
 					  enum rte_pmd_svnic_vf_state new_state, void *arg);
+
+/** What the PF's control thread has done (rte_pmd_svnic_get_ctrl_stats()). */
+struct rte_pmd_svnic_ctrl_stats {
+	uint32_t busy_poll_us;	/**< the busy_poll devarg in force */
+	uint64_t wakeups;	/**< looks that slept first, or found work */
+	uint64_t spins;		/**< looks of the busy-poll window that found nothing */
+	uint64_t irqs;		/**< wake-ups by the device's misc vector */
+};
+
+/**
+ * Counters of the control thread of PF port @p port_id, read without
+ * stopping it (each counter on its own is exact).
+ * @return 0, -ENODEV (not an svnic PF), -EINVAL (@p st NULL).
+ */
+__rte_experimental
+int rte_pmd_svnic_get_ctrl_stats(uint16_t port_id, struct rte_pmd_svnic_ctrl_stats *st);
 
 /** SR-IOV capabilities of PF or VF port @p port_id. @return 0, -ENODEV, -EINVAL. */
 __rte_experimental

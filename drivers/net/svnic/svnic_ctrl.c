@@ -50,6 +50,15 @@ svnic_ctrl_now_ms(void)
 	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
 }
 
+static uint64_t
+svnic_ctrl_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
 static void
 svnic_ctrl_drain_fd(int fd)
 {
@@ -101,11 +110,15 @@ svnic_ctrl_event(void *ctx, const struct svnic_eq_entry *ev)
 	svnic_ethdev_event(ctx, ev);
 }
 
-static void
+/* @return how many events were taken */
+static unsigned int
 svnic_ctrl_drain(struct svnic_adapter *ad)
 {
-	if (svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad) < 0)
+	int n = svnic_eventq_poll(&ad->aq, svnic_ctrl_event, ad);
+
+	if (n < 0)
 		SVNIC_DRV_LOG(ERR, "%s: event queue: cannot give entries back", ad->hw.name);
+	return n < 0 ? 0 : (unsigned int)n;
 }
 
 /*
@@ -119,31 +132,41 @@ svnic_ctrl_drain(struct svnic_adapter *ad)
  * itself: the notify-page mirror of INT_CAUSE tells whether a link change or
  * an overflow is there to clear, and a wake-up for events costs no trap.
  */
-static void
+static unsigned int
 svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
 {
 	struct svnic_ctrl *c = &ad->ctrl;
 	uint32_t cause = 0;
+	unsigned int n;
 
-	svnic_ctrl_drain(ad);
+	n = svnic_ctrl_drain(ad);
 	if (!irq || c->irq_fd < 0)
-		return;
+		return n;
 	if (ad->aq.eq_arm &&
 	    (__atomic_load_n(ad->aq.cause_mirror, __ATOMIC_ACQUIRE) & SVNIC_CTRL_CAUSES) == 0)
-		return;
+		return n;
 	if (svnic_hw_reg_read(&ad->hw, SVNIC_REG_INT_CAUSE, &cause) != 0 ||
 	    (cause & SVNIC_CTRL_CAUSES) == 0)
-		return;
+		return n;
 	(void)svnic_hw_reg_write(&ad->hw, SVNIC_REG_INT_CAUSE, cause & SVNIC_CTRL_CAUSES);
-	svnic_ctrl_drain(ad);
+	n += svnic_ctrl_drain(ad);
 	if (cause & SVNIC_INT_EQ_OVERFLOW) {
 		/* Events were lost: look at what they could have said (spec "Event queue"). */
 		SVNIC_DRV_LOG(WARNING, "%s: event queue overflowed; resynchronising",
 			      ad->hw.name);
 		svnic_ethdev_resync(ad);
 	}
+	return n;
 }
 
+/*
+ * Busy polling (devarg busy_poll): for busy_poll_ns after the thread last
+ * found work, it looks again at once instead of sleeping. A guest's config
+ * access or mailbox request then finds the thread awake: a wake-up of a
+ * sleeping thread costs more than the whole request on a virtual CPU (tens
+ * of microseconds when the CPU has gone idle), and requests come in bursts
+ * (a driver's probe, a reset). Between bursts the thread sleeps as before.
+ */
 static void *
 svnic_ctrl_thread(void *arg)
 {
@@ -151,18 +174,20 @@ svnic_ctrl_thread(void *arg)
 	struct svnic_ctrl *c = &ad->ctrl;
 	struct pollfd pfd[SVNIC_CTRL_POLLFDS_MAX];
 	uint64_t next_tick = svnic_ctrl_now_ms() + SVNIC_CTRL_TICK_MS;
+	uint64_t spin_end = 0;
 	bool more = false;
 
 	svnic_ctrl_self = ad;
 	while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
-		unsigned int n = 0, i, first;
-		bool irq;
+		unsigned int n = 0, i, first, work;
+		bool irq, spin = c->busy_poll_ns != 0 && svnic_ctrl_now_ns() < spin_end;
 		uint64_t now = svnic_ctrl_now_ms();
 		/*
 		 * Work left over (management requests past a burst) is resumed
 		 * after one look at everything else, not after the tick.
 		 */
-		int timeout = more || now >= next_tick ? 0 : (int)(next_tick - now);
+		int timeout = more || spin || now >= next_tick ? 0 : (int)(next_tick - now);
+		int ready;
 
 		pfd[n].fd = c->wake_fd;
 		pfd[n++].events = POLLIN;
@@ -175,31 +200,39 @@ svnic_ctrl_thread(void *arg)
 		 * One system call that also says which VF ports are ready, or,
 		 * without an SR-IOV part, poll() on ours and its descriptors.
 		 */
-		if (svnic_sriov_wait(ad, pfd, n, timeout) < 0) {
+		ready = svnic_sriov_wait(ad, pfd, n, timeout);
+		if (ready < 0) {
 			n += svnic_sriov_pollfds(ad, pfd + n, SVNIC_CTRL_POLLFDS_MAX - n);
 			for (i = 0; i < n; i++)
 				pfd[i].revents = 0;
-			if (poll(pfd, n, timeout) < 0 && errno != EINTR)
+			ready = poll(pfd, n, timeout);
+			if (ready < 0 && errno != EINTR)
 				SVNIC_DRV_LOG(ERR, "%s: poll: %s", ad->hw.name, strerror(errno));
 		}
-		c->wakeups++;
+		/* read by rte_pmd_svnic_get_ctrl_stats() on other threads */
+		if (spin && ready <= 0)
+			__atomic_store_n(&c->spins, c->spins + 1, __ATOMIC_RELAXED);
+		else
+			__atomic_store_n(&c->wakeups, c->wakeups + 1, __ATOMIC_RELAXED);
 		if (pfd[0].revents & POLLIN)
 			svnic_ctrl_drain_fd(c->wake_fd);
 		irq = false;
 		if (c->irq_fd >= 0 && (pfd[1].revents & POLLIN)) {
 			svnic_ctrl_drain_fd(c->irq_fd);
-			c->irqs++;
+			__atomic_store_n(&c->irqs, c->irqs + 1, __ATOMIC_RELAXED);
 			irq = true;
 		}
 		svnic_ctrl_run_requests(ad);
 		now = svnic_ctrl_now_ms();
 		/* An interrupt is never the only way an event is found: drain every time. */
-		svnic_ctrl_service(ad, irq || now >= next_tick);
+		work = svnic_ctrl_service(ad, irq || now >= next_tick);
 		more = svnic_sriov_handle(ad, pfd + first, n - first, now >= next_tick);
 		if (now >= next_tick) {
 			svnic_sriov_tick(ad, now);
 			next_tick = now + SVNIC_CTRL_TICK_MS;
 		}
+		if (c->busy_poll_ns != 0 && (ready > 0 || work > 0))
+			spin_end = svnic_ctrl_now_ns() + c->busy_poll_ns;
 	}
 	svnic_sriov_wait_end(ad);
 	svnic_ctrl_self = NULL;
@@ -262,7 +295,7 @@ svnic_ctrl_start(struct svnic_adapter *ad)
 	int ret;
 
 	c->head = c->tail = NULL;
-	c->wakeups = c->irqs = 0;
+	c->wakeups = c->irqs = c->spins = 0;
 	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (c->wake_fd < 0) {
 		ret = -errno;

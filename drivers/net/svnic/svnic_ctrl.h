@@ -43,7 +43,9 @@ struct svnic_ctrl {
 	pthread_mutex_t lock;		/* the request list */
 	struct svnic_ctrl_req *head;
 	struct svnic_ctrl_req *tail;
-	uint64_t wakeups;		/* loop iterations, for telemetry */
+	uint64_t busy_poll_ns;		/* devarg busy_poll; 0: always sleep */
+	uint64_t wakeups;		/* loop iterations that slept or found work */
+	uint64_t spins;			/* looks of the busy-poll window that found nothing */
 	uint64_t irqs;			/* wake-ups by the misc vector */
 };
 

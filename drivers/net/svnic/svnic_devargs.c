@@ -98,34 +98,70 @@ svnic_devargs_handle_mgmt(const struct svnic_devargs_ctx *ctx, const char *key,
 }
 
 /* Decimal only, no sign, no spaces: "max_vfs=0x4" or "max_vfs= 4" is a typo. */
+static bool
+svnic_devargs_uint(const char *value, unsigned long max, unsigned long *out)
+{
+	unsigned long n = 0;
+	const char *c;
+
+	if (value == NULL || value[0] == '\0')
+		return false;
+	for (c = value; *c != '\0'; c++) {
+		if (*c < '0' || *c > '9')
+			return false;
+		n = n * 10 + (unsigned long)(*c - '0');
+		if (n > max)
+			return false;
+	}
+	*out = n;
+	return true;
+}
+
+/* A number key given once, 0..@p max: @p what names its unit in the refusal. */
+static int
+svnic_devargs_number(const struct svnic_devargs_ctx *ctx, const char *key, const char *value,
+		     unsigned long max, const char *what, bool *has, unsigned long *out)
+{
+	if (*has) {
+		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
+		return -EINVAL;
+	}
+	if (!svnic_devargs_uint(value, max, out)) {
+		SVNIC_INIT_LOG(ERR, "%s: %s=%s: expected %s, 0..%lu", ctx->name, key,
+			       value == NULL ? "" : value, what, max);
+		return -EINVAL;
+	}
+	*has = true;
+	return 0;
+}
+
 static int
 svnic_devargs_handle_max_vfs(const struct svnic_devargs_ctx *ctx, const char *key,
 			     const char *value)
 {
-	struct svnic_devargs *da = ctx->da;
-	unsigned long n = 0;
-	const char *c;
+	unsigned long n;
+	int ret;
 
-	if (da->has_max_vfs) {
-		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
-		return -EINVAL;
-	}
-	if (value == NULL || value[0] == '\0')
-		goto bad;
-	for (c = value; *c != '\0'; c++) {
-		if (*c < '0' || *c > '9')
-			goto bad;
-		n = n * 10 + (unsigned long)(*c - '0');
-		if (n > SVNIC_MAX_VFS_MAX)
-			goto bad;
-	}
-	da->max_vfs = (uint16_t)n;
-	da->has_max_vfs = true;
-	return 0;
-bad:
-	SVNIC_INIT_LOG(ERR, "%s: %s=%s: expected a number of VFs, 0..%u", ctx->name, key,
-		       value == NULL ? "" : value, SVNIC_MAX_VFS_MAX);
-	return -EINVAL;
+	ret = svnic_devargs_number(ctx, key, value, SVNIC_MAX_VFS_MAX, "a number of VFs",
+				   &ctx->da->has_max_vfs, &n);
+	if (ret == 0)
+		ctx->da->max_vfs = (uint16_t)n;
+	return ret;
+}
+
+/* 0 is a value like any other: the thread sleeps at once */
+static int
+svnic_devargs_handle_busy_poll(const struct svnic_devargs_ctx *ctx, const char *key,
+			       const char *value)
+{
+	unsigned long n;
+	int ret;
+
+	ret = svnic_devargs_number(ctx, key, value, SVNIC_BUSY_POLL_MAX_US, "microseconds",
+				   &ctx->da->has_busy_poll, &n);
+	if (ret == 0)
+		ctx->da->busy_poll_us = (uint16_t)n;
+	return ret;
 }
 
 static int
@@ -161,6 +197,7 @@ static const struct {
 	{ SVNIC_VF_DIR_ARG, svnic_devargs_handle_vf_dir, true },
 	{ SVNIC_MGMT_ARG, svnic_devargs_handle_mgmt, true },
 	{ SVNIC_VF_MBX_ARG, svnic_devargs_handle_vf_mbx, true },
+	{ SVNIC_BUSY_POLL_ARG, svnic_devargs_handle_busy_poll, true },
 };
 
 /* One key=value pair, in the order given: the first mistake is the one reported. */
@@ -196,6 +233,7 @@ svnic_devargs_parse_mode(const char *name, const char *args, struct svnic_devarg
 	int ret = 0;
 
 	memset(da, 0, sizeof(*da));
+	da->busy_poll_us = SVNIC_BUSY_POLL_DEFAULT_US;
 	if (args != NULL && args[0] != '\0') {
 		/* keys are checked here, not by kvargs, so that a refusal can name one */
 		kvlist = rte_kvargs_parse(args, NULL);

@@ -22,7 +22,8 @@
 				SVNIC_MAX_VFS_ARG "=<0..256> " \
 				SVNIC_VF_DIR_ARG "=<dir> " \
 				SVNIC_MGMT_ARG "=<path>|none " \
-				SVNIC_VF_MBX_ARG "=shared|copied"
+				SVNIC_VF_MBX_ARG "=shared|copied " \
+				SVNIC_BUSY_POLL_ARG "=<0..1000>"
 
 /** net_svnic_vf's PARAM_STRING: the VF takes its socket and nothing else. */
 #define SVNIC_VF_PARAM_STRING	SVNIC_VFIO_USER_ARG "=<path>"
@@ -36,6 +37,10 @@
 #define SVNIC_MGMT_ARG		RTE_PMD_SVNIC_MGMT_ARG
 /** The VFs' mailbox: "shared" (default) or "copied". */
 #define SVNIC_VF_MBX_ARG	RTE_PMD_SVNIC_VF_MBX_ARG
+/** Microseconds the control thread polls after work before it sleeps. */
+#define SVNIC_BUSY_POLL_ARG	RTE_PMD_SVNIC_BUSY_POLL_ARG
+#define SVNIC_BUSY_POLL_MAX_US	1000
+#define SVNIC_BUSY_POLL_DEFAULT_US 50
 /*
  * Room vf_dir keeps for "/vf<n>.sock" (n up to 255), so that every VF's
  * socket path fits a sockaddr_un.
@@ -52,6 +57,8 @@ struct svnic_devargs {
 	char mgmt[SVNIC_DEVARGS_PATH_MAX];	/**< "": not given (the default path) */
 	bool vf_mbx_copied;			/**< vf_mbx=copied */
 	bool has_vf_mbx;
+	uint16_t busy_poll_us;			/**< SVNIC_BUSY_POLL_DEFAULT_US unless given */
+	bool has_busy_poll;
 };
 
 /**
@@ -63,7 +70,7 @@ int svnic_devargs_parse(const char *name, const char *args, struct svnic_devargs
 
 /**
  * Parse the argument string of VF device @p name (net_svnic_vf) into @p da:
- * vfio_user only. A PF-only key (max_vfs, vf_dir, mgmt, vf_mbx) is refused with a
+ * vfio_user only. A PF-only key (max_vfs, vf_dir, mgmt, vf_mbx, busy_poll) is refused with a
  * message that names net_svnic as its driver.
  * @return 0, or -EINVAL with the reason logged; @p da is then zeroed.
  */

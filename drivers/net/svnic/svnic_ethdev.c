@@ -1306,6 +1306,7 @@ svnic_vdev_probe(struct rte_vdev_device *vdev)
 	strlcpy(ad->sriov_args.vf_dir, da.vf_dir, sizeof(ad->sriov_args.vf_dir));
 	strlcpy(ad->sriov_args.mgmt, da.mgmt, sizeof(ad->sriov_args.mgmt));
 	ad->sriov_args.vf_mbx_copied = da.vf_mbx_copied;
+	ad->ctrl.busy_poll_ns = (uint64_t)da.busy_poll_us * 1000u;
 	ret = svnic_hw_vfio_user_open(&ad->hw, da.vfio_user);
 	if (ret < 0)
 		goto release;

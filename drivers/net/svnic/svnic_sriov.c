@@ -1325,8 +1325,11 @@ svnic_sriov_wait(struct svnic_adapter *ad, struct pollfd *own, unsigned int n_ow
 	for (i = 0; i < n_own; i++)
 		if ((s->own_ready & (1u << i)) != 0)
 			own[i].revents = POLLIN;
+	nb = nb < 0 ? 0 : nb;
+	if (s->own_ready != 0 && nb == 0)
+		nb = 1;	/* an edge taken by the goodbye loop's look */
 	s->own_ready = 0;
-	return 0;
+	return nb;
 }
 
 void

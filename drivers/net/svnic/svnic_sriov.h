@@ -108,8 +108,9 @@ bool svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsi
  * life) and the management socket in it: a ready port comes with the
  * wake-up, and svnic_sriov_handle() (with no pollfds) serves it without a
  * second look. Sets own[i].revents.
- * @return 0; -ENODEV without an SR-IOV part, or another negative errno:
- *   then poll svnic_sriov_pollfds() instead.
+ * @return how many descriptors were ready (0 when the wait timed out);
+ *   -ENODEV without an SR-IOV part, or another negative errno: then poll
+ *   svnic_sriov_pollfds() instead.
  */
 int svnic_sriov_wait(struct svnic_adapter *ad, struct pollfd *own, unsigned int n_own,
 		     int timeout_ms);

@@ -224,6 +224,28 @@ svnic_tel_handle_switch(const char *cmd __rte_unused, const char *params,
 	return 0;
 }
 
+static int
+svnic_tel_handle_ctrl(const char *cmd __rte_unused, const char *params,
+		      struct rte_tel_data *d)
+{
+	struct rte_pmd_svnic_ctrl_stats st;
+	uint16_t port_id;
+	int ret;
+
+	if (svnic_tel_pf_param(params, 1, &port_id, NULL) < 0)
+		return -EINVAL;
+	ret = rte_pmd_svnic_get_ctrl_stats(port_id, &st);
+	if (ret < 0)
+		return ret;
+	rte_tel_data_start_dict(d);
+	rte_tel_data_add_dict_int(d, "port", port_id);
+	rte_tel_data_add_dict_int(d, "busy_poll_us", (int)st.busy_poll_us);
+	rte_tel_data_add_dict_u64(d, "wakeups", st.wakeups);
+	rte_tel_data_add_dict_u64(d, "spins", st.spins);
+	rte_tel_data_add_dict_u64(d, "irqs", st.irqs);
+	return 0;
+}
+
 RTE_INIT(svnic_telemetry_init)
 {
 	rte_telemetry_register_cmd("/svnic/ports", svnic_tel_handle_ports,
@@ -237,4 +259,7 @@ RTE_INIT(svnic_telemetry_init)
 	rte_telemetry_register_cmd("/svnic/switch", svnic_tel_handle_switch,
 				   "Returns an svnic PF's SR-IOV capabilities and VF counts. "
 				   "Parameters: int port_id");
+	rte_telemetry_register_cmd("/svnic/ctrl", svnic_tel_handle_ctrl,
+				   "Returns the counters of an svnic PF's control thread and "
+				   "its busy_poll. Parameters: int port_id");
 }
