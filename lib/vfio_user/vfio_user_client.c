@@ -6,6 +6,7 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "vfio_user_client.h"
@@ -27,6 +28,7 @@ struct vfio_user_client {
 	int fd;
 	bool broken;
 	int timeout_ms;
+	uint64_t busy_poll_ns;		/* opts.busy_poll_us */
 	uint32_t max_xfer;		/* ours, for DMA requests */
 	vfio_user_client_dma_fn dma_access;
 	void *dma_ctx;
@@ -137,6 +139,38 @@ vfio_user_cli_fail(struct vfio_user_client *c, uint16_t cmd, int ret, const char
 	return ret;
 }
 
+static uint64_t
+vfio_user_cli_now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/*
+ * The next message from the server: with busy polling, looked for without
+ * sleeping until the window closes, then waited for as usual.
+ */
+static int
+vfio_user_cli_next(struct vfio_user_client *c, struct vfio_user_msg *m)
+{
+	uint64_t end;
+	int ret;
+
+	if (c->busy_poll_ns != 0) {
+		end = vfio_user_cli_now_ns() + c->busy_poll_ns;
+		do {
+			ret = vfio_user_rx_recv(&c->rx, c->fd, m, VFIO_USER_MSG_MAX,
+					c->timeout_ms, 0);
+		} while (ret == -EAGAIN && vfio_user_cli_now_ns() < end);
+		if (ret != -EAGAIN)
+			return ret;
+	}
+	return vfio_user_rx_recv(&c->rx, c->fd, m, VFIO_USER_MSG_MAX, c->timeout_ms,
+			VFIO_USER_RX_WAIT);
+}
+
 /* Send one command and wait for its reply, serving server requests meanwhile. */
 static int
 vfio_user_cli_call(struct vfio_user_client *c, uint16_t cmd, const struct iovec *iov,
@@ -154,8 +188,7 @@ vfio_user_cli_call(struct vfio_user_client *c, uint16_t cmd, const struct iovec 
 	if (ret < 0)
 		return vfio_user_cli_fail(c, cmd, ret, "not sent");
 	for (;;) {
-		ret = vfio_user_rx_recv(&c->rx, c->fd, &m, VFIO_USER_MSG_MAX, c->timeout_ms,
-				VFIO_USER_RX_WAIT);
+		ret = vfio_user_cli_next(c, &m);
 		if (ret < 0)
 			return vfio_user_cli_fail(c, cmd, ret, "got no reply");
 		if (vfio_user_hdr_check(&m.hdr, VFIO_USER_MSG_MAX) < 0) {
@@ -318,6 +351,7 @@ vfio_user_client_attach(int fd, const struct vfio_user_client_opts *opts,
 	}
 	c->fd = fd;
 	c->timeout_ms = o->timeout_ms > 0 ? o->timeout_ms : VFIO_USER_CLI_TIMEOUT_MS;
+	c->busy_poll_ns = (uint64_t)o->busy_poll_us * 1000u;
 	c->max_xfer = o->max_data_xfer_size != 0 && o->max_data_xfer_size < VFIO_USER_MAX_XFER ?
 		o->max_data_xfer_size : VFIO_USER_MAX_XFER;
 	c->dma_access = o->dma_access;

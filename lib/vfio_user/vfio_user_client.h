@@ -34,6 +34,13 @@ struct vfio_user_client_opts {
 	int timeout_ms;			/**< per reply; 0: 5000 */
 	uint32_t max_data_xfer_size;	/**< what we accept per DMA message; 0: 1 MiB */
 	bool no_caps;			/**< send VERSION without JSON (no token then) */
+	/**
+	 * Microseconds to poll for a reply (non-blocking reads) before sleeping
+	 * in recvmsg(); 0: sleep at once. For a caller on a CPU of its own whose
+	 * server answers in a few microseconds: the wake-up of an idle CPU
+	 * costs more than that.
+	 */
+	unsigned int busy_poll_us;
 	vfio_user_client_dma_fn dma_access;	/**< NULL: DMA requests are refused */
 	void *dma_ctx;
 };

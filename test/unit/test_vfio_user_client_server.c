@@ -917,6 +917,60 @@ test_region_rw_in_bounds(void)
 	fx_stop();
 }
 
+static void *
+hold_server(void *arg)
+{
+	/* the server thread cannot answer while this holds its lock */
+	pthread_mutex_lock(&srv_lock);
+	*(atomic_bool *)arg = true;
+	usleep(20000);
+	pthread_mutex_unlock(&srv_lock);
+	return NULL;
+}
+
+/*
+ * A client that busy polls for its replies gets the same answers: within the
+ * window, after a short one, and from a server that answers only after the
+ * window closed (the client then sleeps in recvmsg() as without polling).
+ */
+static void
+test_client_busy_poll(void)
+{
+	static const unsigned int windows[] = { 1, 1000 };
+	struct vfio_user_client_opts o = { 0 };
+	struct vfio_user_client *c;
+	atomic_bool held = false;
+	unsigned int i, k;
+	pthread_t t;
+	uint32_t w, r;
+
+	fx_start();
+	for (k = 0; k < sizeof(windows) / sizeof(windows[0]); k++) {
+		o.busy_poll_us = windows[k];
+		c = client_open(&o);
+		for (i = 0; i < 200; i++) {
+			w = i * 2654435761u;
+			r = ~w;
+			CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_write(c, 0, 0x20, &w,
+									    sizeof(w)), 0);
+			CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_read(c, 0, 0x20, &r,
+									   sizeof(r)), 0);
+			CU_ASSERT_EQUAL_FATAL(r, w);
+		}
+		atomic_store(&held, false);
+		CU_ASSERT_FATAL(pthread_create(&t, NULL, hold_server, &held) == 0);
+		while (!atomic_load(&held))
+			usleep(100);
+		r = 0;
+		CU_ASSERT_EQUAL(vfio_user_client_region_read(c, 0, 0x20, &r, sizeof(r)), 0);
+		CU_ASSERT_EQUAL(r, w);
+		pthread_join(t, NULL);
+		vfio_user_client_close(c);
+		CU_ASSERT_TRUE(fx_wait_disconnected());
+	}
+	fx_stop();
+}
+
 static void
 test_region_rw_split(void)
 {
@@ -1950,6 +2004,7 @@ static CU_TestInfo tests_device[] = {
 	UNIT_TEST(test_device_and_irq_info),
 	UNIT_TEST(test_region_info_sparse_retry),
 	UNIT_TEST(test_region_rw_in_bounds),
+	UNIT_TEST(test_client_busy_poll),
 	UNIT_TEST(test_region_write_posted),
 	UNIT_TEST(test_region_rw_split),
 	UNIT_TEST(test_reset),
