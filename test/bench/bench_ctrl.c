@@ -53,6 +53,8 @@
 #define BENCH_RESETS		200
 #define BENCH_VFS_MAX		16
 #define BENCH_FLOOR_ROUNDS	2000
+/* what a polling guest's vfio-user client is given (vfio_user_client_opts) */
+#define BENCH_GUEST_BUSY_POLL_US	50
 
 static uint64_t
 bench_now_ns(void)
@@ -159,23 +161,35 @@ bench_bringup(uint16_t port, uint16_t nb, const char *vf_dir)
 	return 0;
 }
 
-static int
-bench_cfg_read(const char *vf_dir)
+struct bench_cfg_read_arg {
+	const char *vf_dir;
+	const char *what;
+	unsigned int busy_poll_us;
+	int cpu;			/* -1: this thread, where it runs */
+	int ret;
+};
+
+static void *
+bench_cfg_read_run(void *argp)
 {
+	struct bench_cfg_read_arg *a = argp;
+	struct vfio_user_client_opts opts = { .busy_poll_us = a->busy_poll_us };
 	struct vfio_user_client *c;
 	char path[PATH_MAX];
 	uint64_t *ns = calloc(BENCH_CFG_READS, sizeof(*ns));
 	unsigned int i;
 	int ret;
 
+	a->ret = -ENOMEM;
 	if (ns == NULL)
-		return -ENOMEM;
-	snprintf(path, sizeof(path), "%s/vf0.sock", vf_dir);
-	ret = vfio_user_client_connect(path, NULL, &c);
+		return NULL;
+	snprintf(path, sizeof(path), "%s/vf0.sock", a->vf_dir);
+	ret = vfio_user_client_connect(path, &opts, &c);
 	if (ret < 0) {
 		fprintf(stderr, "svnic-bench-ctrl: %s: %s\n", path, strerror(-ret));
 		free(ns);
-		return ret;
+		a->ret = ret;
+		return NULL;
 	}
 	for (i = 0; i < BENCH_CFG_READS && ret == 0; i++) {
 		uint32_t v;
@@ -187,11 +201,57 @@ bench_cfg_read(const char *vf_dir)
 	}
 	vfio_user_client_close(c);
 	if (ret == 0)
-		bench_percentiles("config read", ns, BENCH_CFG_READS);
+		bench_percentiles(a->what, ns, BENCH_CFG_READS);
 	else
-		fprintf(stderr, "svnic-bench-ctrl: config read: %s\n", strerror(-ret));
+		fprintf(stderr, "svnic-bench-ctrl: %s: %s\n", a->what, strerror(-ret));
 	free(ns);
-	return ret;
+	a->ret = ret;
+	return NULL;
+}
+
+/*
+ * Config reads of VF 0 by a thread of this process, as a guest would make
+ * them: on this CPU, sleeping for each reply; then, with --far-cpu, from a
+ * thread on that CPU that polls for its replies (busy_poll_us), as a guest
+ * with a CPU of its own would, while the PF's control thread polls after
+ * each request (its busy_poll devarg).
+ */
+static int
+bench_cfg_read(const char *vf_dir, int far_cpu)
+{
+	struct bench_cfg_read_arg a = {
+		.vf_dir = vf_dir, .what = "config read", .cpu = -1,
+	};
+	pthread_attr_t attr;
+	char what[64];
+	cpu_set_t set;
+	pthread_t t;
+	int ret;
+
+	bench_cfg_read_run(&a);
+	if (a.ret < 0 || far_cpu < 0)
+		return a.ret;
+	snprintf(what, sizeof(what), "config read, guest polling on CPU %d,", far_cpu);
+	a.what = what;
+	a.cpu = far_cpu;
+	a.busy_poll_us = BENCH_GUEST_BUSY_POLL_US;
+	/* on its CPU from its first instruction */
+	CPU_ZERO(&set);
+	CPU_SET(far_cpu, &set);
+	ret = pthread_attr_init(&attr);
+	if (ret == 0) {
+		ret = pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+		if (ret == 0)
+			ret = pthread_create(&t, &attr, bench_cfg_read_run, &a);
+		pthread_attr_destroy(&attr);
+	}
+	if (ret != 0) {
+		fprintf(stderr, "svnic-bench-ctrl: a thread on CPU %d: %s\n", far_cpu,
+			strerror(ret));
+		return -ret;
+	}
+	pthread_join(t, NULL);
+	return a.ret;
 }
 
 static int
@@ -453,7 +513,7 @@ main(int argc, char **argv)
 		if (i + 1 < nb_vfs && bench_free_all(port) < 0)
 			goto out;
 	}
-	if (bench_cfg_read(vf_dir) < 0 || bench_reset(port) < 0)
+	if (bench_cfg_read(vf_dir, far_cpu) < 0 || bench_reset(port) < 0)
 		goto out;
 	if (far_cpu >= 0 && bench_floors(far_cpu) < 0)
 		goto out;
