@@ -471,6 +471,9 @@ usage(FILE *out)
 "                           the PF then reads every counter with GET_STATS\n"
 "      --no-head-wb         act as a device without head write-back: every\n"
 "                           function's queues then poll the descriptors' DONE bits\n"
+"      --tx-lag-us N        test hook: wait N us, 1..1000000, before reading the\n"
+"                           TX rings of a function that rang a doorbell (a slow\n"
+"                           device; a queue stopped meanwhile loses what it posted)\n"
 "  -v, --verbose            more log (repeat for debug)\n"
 "  -h, --help               this text\n");
 }
@@ -503,6 +506,7 @@ main(int argc, char **argv)
 		{ "vf-token", required_argument, NULL, 'T' },
 		{ "no-stats-page", no_argument, NULL, 'S' },
 		{ "no-head-wb", no_argument, NULL, 'W' },
+		{ "tx-lag-us", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -555,6 +559,11 @@ main(int argc, char **argv)
 				   &cfg.perm_mac[4], &cfg.perm_mac[5], err) != 6 ||
 			    (cfg.perm_mac[0] & 1) != 0)
 				goto bad_value;
+			break;
+		case 'L':
+			if (parse_uint(optarg, 1, 1000000, &v) < 0)
+				goto bad_value;
+			cfg.tx_lag_us = (uint32_t)v;
 			break;
 		case 'T': {
 			uint8_t uuid[VFIO_USER_UUID_LEN];
