@@ -526,9 +526,13 @@ main(int argc, char **argv)
 	char err[256];
 	unsigned long v;
 	sigset_t mask;
-	int c, ret, sfd;
+	int c, ret, sfd, li;
 
-	while ((c = getopt_long(argc, argv, "d:n:u:p:q:t:m:vh", opts, NULL)) != -1) {
+	for (;;) {
+		li = -1;	/* the long option matched: getopt_long sets it for no other */
+		c = getopt_long(argc, argv, "d:n:u:p:q:t:m:vh", opts, &li);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'u': uplink = optarg; break;
@@ -641,6 +645,10 @@ main(int argc, char **argv)
 	fprintf(stderr, "svnic-emu: stopped\n");
 	return 0;
 bad_value:
-	fprintf(stderr, "svnic-emu: bad value for -%c: '%s'\n", c, optarg);
+	/* as it was written: the long-only options have no letter to name them by */
+	if (li >= 0)
+		fprintf(stderr, "svnic-emu: bad value for --%s: '%s'\n", opts[li].name, optarg);
+	else
+		fprintf(stderr, "svnic-emu: bad value for -%c: '%s'\n", c, optarg);
 	return 2;
 }

@@ -27,7 +27,7 @@ def test_help_lists_every_option():
     (["--dir", "/tmp/x", "--vfs-max", "0"], "bad value"),
     (["--dir", "/tmp/x", "--queues", "2000"], "bad value"),
     (["--dir", "/tmp/x", "--mac", "01:00:00:00:00:01"], "bad value"),
-    (["--dir", "/tmp/x", "--tx-lag-us", "0"], "bad value"),
+    (["--dir", "/tmp/x", "--tx-lag-us", "0"], "bad value for --tx-lag-us: '0'"),
     (["--dir", "/tmp/x", "--tx-lag-us", "1000001"], "bad value"),
     (["--dir", "/tmp/x", "--tx-lag-us", "5ms"], "bad value"),
     (["--dir", "/tmp/x", "--uplink", "wire"], "uplink"),
