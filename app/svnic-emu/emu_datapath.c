@@ -758,6 +758,12 @@ emu_poll_func(struct emu_dp *dp, struct emu_func *f)
 	 */
 	if (!emu_func_has_doorbells(dp->dev, f))
 		return 0;
+	/*
+	 * --tx-lag-us: before the function's lock, so that the control thread
+	 * can disable a queue meanwhile, as it could on a busy device.
+	 */
+	if (dp->dev->cfg.tx_lag_us != 0)
+		usleep(dp->dev->cfg.tx_lag_us);
 	pthread_rwlock_rdlock(&f->lock);
 	/* A VF moves packets only while the PF's VF MSE lets its BARs decode. */
 	if (f->faulted || (f->is_vf && !dp->dev->vf_mse)) {

@@ -68,6 +68,13 @@ struct emu_dev_cfg {
 	bool no_stats_page;
 	/* behave as a device without head write-back (IDENTIFY offloads lack HEAD_WB) */
 	bool no_head_wb;
+	/*
+	 * Test hook, 0 off: a slow device. Each pass that finds a function's TX
+	 * doorbells waits this long before it reads the rings, so that a driver
+	 * can stop a queue before the device has caught up (the race the TX
+	 * queue stop's wait exists for).
+	 */
+	uint32_t tx_lag_us;
 };
 
 struct emu_queue {

@@ -471,6 +471,9 @@ usage(FILE *out)
 "                           the PF then reads every counter with GET_STATS\n"
 "      --no-head-wb         act as a device without head write-back: every\n"
 "                           function's queues then poll the descriptors' DONE bits\n"
+"      --tx-lag-us N        test hook: wait N us, 1..1000000, before reading the\n"
+"                           TX rings of a function that rang a doorbell (a slow\n"
+"                           device; a queue stopped meanwhile loses what it posted)\n"
 "  -v, --verbose            more log (repeat for debug)\n"
 "  -h, --help               this text\n");
 }
@@ -503,6 +506,7 @@ main(int argc, char **argv)
 		{ "vf-token", required_argument, NULL, 'T' },
 		{ "no-stats-page", no_argument, NULL, 'S' },
 		{ "no-head-wb", no_argument, NULL, 'W' },
+		{ "tx-lag-us", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -522,9 +526,13 @@ main(int argc, char **argv)
 	char err[256];
 	unsigned long v;
 	sigset_t mask;
-	int c, ret, sfd;
+	int c, ret, sfd, li;
 
-	while ((c = getopt_long(argc, argv, "d:n:u:p:q:t:m:vh", opts, NULL)) != -1) {
+	for (;;) {
+		li = -1;	/* the long option matched: getopt_long sets it for no other */
+		c = getopt_long(argc, argv, "d:n:u:p:q:t:m:vh", opts, &li);
+		if (c == -1)
+			break;
 		switch (c) {
 		case 'd': dir = optarg; break;
 		case 'u': uplink = optarg; break;
@@ -555,6 +563,11 @@ main(int argc, char **argv)
 				   &cfg.perm_mac[4], &cfg.perm_mac[5], err) != 6 ||
 			    (cfg.perm_mac[0] & 1) != 0)
 				goto bad_value;
+			break;
+		case 'L':
+			if (parse_uint(optarg, 1, 1000000, &v) < 0)
+				goto bad_value;
+			cfg.tx_lag_us = (uint32_t)v;
 			break;
 		case 'T': {
 			uint8_t uuid[VFIO_USER_UUID_LEN];
@@ -632,6 +645,10 @@ main(int argc, char **argv)
 	fprintf(stderr, "svnic-emu: stopped\n");
 	return 0;
 bad_value:
-	fprintf(stderr, "svnic-emu: bad value for -%c: '%s'\n", c, optarg);
+	/* as it was written: the long-only options have no letter to name them by */
+	if (li >= 0)
+		fprintf(stderr, "svnic-emu: bad value for --%s: '%s'\n", opts[li].name, optarg);
+	else
+		fprintf(stderr, "svnic-emu: bad value for -%c: '%s'\n", c, optarg);
 	return 2;
 }

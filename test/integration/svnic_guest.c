@@ -7,7 +7,7 @@
  *
  *   svnic-guest EAL-ARGS -- [--tx N] [--src MAC] [--dst MAC] [--rx-ms MS]
  *                           [--rx-until N] [--promisc] [--flood N] [--mbx-rtt N]
- *                           [--caps PLUGIN]
+ *                           [--caps PLUGIN] [--txq-stop]
  *
  * --rx-ms MS counts what arrives for at most MS milliseconds; it stops early
  * once --rx-until N test frames have arrived, or on SIGUSR1 (after draining
@@ -21,6 +21,10 @@
  * may send) twice: one a millisecond, and back to back in bursts of 32 (40 ms
  * apart, so that the PF's rate limiter is not what is measured either way),
  * and prints the median and 99th percentile of each (the benchmark uses it).
+ *
+ * The port stops right after the last step, and "stop_us" says how long that
+ * took: a TX queue's stop waits for the device to have read what was posted
+ * (test_tx_flush.py). --txq-stop stops TX queue 0 alone first, and times that.
  *
  * Uses port 0 with one queue pair. Every action prints one line "key value"
  * so that a test can parse it; the exit code is 0 when every requested step
@@ -61,6 +65,7 @@ struct guest_opts {
 	unsigned long flood;
 	unsigned long mbx_rtt;
 	const char *caps_plugin;
+	bool txq_stop;
 };
 
 static int
@@ -100,6 +105,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		{ "flood", required_argument, NULL, 'f' },
 		{ "mbx-rtt", required_argument, NULL, 'm' },
 		{ "caps", required_argument, NULL, 'c' },
+		{ "txq-stop", no_argument, NULL, 'q' },
 		{ NULL, 0, NULL, 0 },
 	};
 	int c;
@@ -120,6 +126,7 @@ guest_parse(int argc, char **argv, struct guest_opts *o)
 		case 'f': ret = guest_parse_ulong(optarg, &o->flood); break;
 		case 'm': ret = guest_parse_ulong(optarg, &o->mbx_rtt); break;
 		case 'c': o->caps_plugin = optarg; break;
+		case 'q': o->txq_stop = true; break;
 		default: ret = -1; break;
 		}
 		if (ret < 0)
@@ -335,6 +342,18 @@ guest_caps(uint16_t port, const char *plugin)
 	return 0;
 }
 
+/* Stop TX queue 0 alone or the whole port, and say how long it took. */
+static void
+guest_port_stop(uint16_t port, bool txq)
+{
+	uint64_t t0 = rte_get_timer_cycles();
+	int r = txq ? rte_eth_dev_tx_queue_stop(port, 0) : rte_eth_dev_stop(port);
+	uint64_t us = (rte_get_timer_cycles() - t0) * 1000000 / rte_get_timer_hz();
+
+	printf("%s_ret %d\n%s_us %" PRIu64 "\n", txq ? "txq_stop" : "stop", r,
+	       txq ? "txq_stop" : "stop", us);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -390,9 +409,11 @@ main(int argc, char **argv)
 		printf("tx_sent %lu\n", guest_tx(port, mp, &o, o.has_src ? &o.src : &own));
 	if (o.rx_ms > 0)
 		guest_rx(port, o.rx_ms, o.rx_until);
+	if (o.txq_stop)
+		guest_port_stop(port, true);
+	guest_port_stop(port, false);
 	fflush(stdout);
 	ret = 0;
-	rte_eth_dev_stop(port);
 	rte_eth_dev_close(port);
 out:
 	rte_eal_cleanup();

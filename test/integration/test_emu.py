@@ -17,7 +17,7 @@ def test_help_lists_every_option():
     out = subprocess.run([tool("svnic-emu"), "--help"], capture_output=True, text=True)
     assert out.returncode == 0
     for opt in ("--dir", "--vfs-max", "--uplink", "--pcap", "--queues",
-                "--datapath-threads", "--vf-token"):
+                "--datapath-threads", "--vf-token", "--no-head-wb", "--tx-lag-us"):
         assert opt in out.stdout
 
 
@@ -27,6 +27,9 @@ def test_help_lists_every_option():
     (["--dir", "/tmp/x", "--vfs-max", "0"], "bad value"),
     (["--dir", "/tmp/x", "--queues", "2000"], "bad value"),
     (["--dir", "/tmp/x", "--mac", "01:00:00:00:00:01"], "bad value"),
+    (["--dir", "/tmp/x", "--tx-lag-us", "0"], "bad value for --tx-lag-us: '0'"),
+    (["--dir", "/tmp/x", "--tx-lag-us", "1000001"], "bad value"),
+    (["--dir", "/tmp/x", "--tx-lag-us", "5ms"], "bad value"),
     (["--dir", "/tmp/x", "--uplink", "wire"], "uplink"),
 ])
 def test_bad_command_lines_are_refused_clearly(args, needle):
