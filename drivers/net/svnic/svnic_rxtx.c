@@ -908,11 +908,19 @@ svnic_tx_queue_flush(struct svnic_tx_queue *txq, unsigned int timeout_us)
 
 	while (!svnic_tx_all_sent(txq)) {
 		if (rte_get_timer_cycles() > end) {
+			/*
+			 * The head says exactly where the device is; without it,
+			 * what is not cleaned yet may include descriptors read
+			 * since the last RS that came back DONE.
+			 */
+			bool exact = txq->head_wb != NULL;
+			uint16_t from = exact ? __atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE) :
+				txq->next_clean;
+
 			SVNIC_DRV_LOG(WARNING, "port %u TX queue %u: the device did not send "
-				      "%u descriptors within %u us; they are dropped",
-				      txq->port_id, txq->queue_id,
-				      (uint16_t)((txq->tail - txq->next_clean) & txq->mask),
-				      timeout_us);
+				      "%s%u descriptors within %u us; they are dropped",
+				      txq->port_id, txq->queue_id, exact ? "" : "up to ",
+				      (uint16_t)((txq->tail - from) & txq->mask), timeout_us);
 			return -ETIMEDOUT;
 		}
 		rte_delay_us_sleep(20);
