@@ -885,12 +885,14 @@ emu_set_sleeping(struct emu_dp *dp, uint32_t v)
 	pthread_rwlock_unlock(&dev->topo_lock);
 }
 
-static void
+/* @return whether something woke the thread (else the sleep timed out, or a look found work) */
+static bool
 emu_dp_sleep(struct emu_dp *dp)
 {
 	struct emu_dev *dev = dp->dev;
 	struct pollfd pfd[2];
 	unsigned int n = 0;
+	bool woken;
 	uint64_t v;
 
 	/* The handshake: SLEEPING first, then one more look, then sleep. */
@@ -898,7 +900,7 @@ emu_dp_sleep(struct emu_dp *dp)
 	__atomic_thread_fence(__ATOMIC_SEQ_CST);
 	if (emu_dp_pass(dp) != 0) {
 		emu_set_sleeping(dp, 0);
-		return;
+		return true;
 	}
 	pfd[n].fd = dev->dp_wake_fd;
 	pfd[n++].events = POLLIN;
@@ -907,13 +909,15 @@ emu_dp_sleep(struct emu_dp *dp)
 		pfd[n++].events = POLLIN;
 	}
 	dev->dp_sleeps++;
-	if (poll(pfd, n, EMU_SLEEP_MS) > 0 && (pfd[0].revents & POLLIN)) {
+	woken = poll(pfd, n, EMU_SLEEP_MS) > 0;
+	if (woken && (pfd[0].revents & POLLIN)) {
 		if (read(dev->dp_wake_fd, &v, sizeof(v)) < 0) {
 			/* another thread took the wake-up: fine */
 		}
 		dev->dp_wakeups++;
 	}
 	emu_set_sleeping(dp, 0);
+	return woken;
 }
 
 unsigned int
@@ -934,21 +938,28 @@ emu_dp_main(void *arg)
 	struct emu_dp *dp = arg;
 	uint64_t idle_since = 0;
 	unsigned int idle = 0;
+	bool quiet = false;
 
 	/*
 	 * Idle for EMU_IDLE_NS of passes (the clock read every 64 of them), then
 	 * sleep: a count of passes would spin for milliseconds with 256 VFs.
+	 * Not after a sleep that timed out and a pass that found nothing: an
+	 * idle device would otherwise spin EMU_IDLE_NS of every EMU_SLEEP_MS,
+	 * a fifth of a CPU taken in slices that stall whatever else runs there.
 	 */
 	while (!__atomic_load_n(&dp->dev->dp_stop, __ATOMIC_ACQUIRE)) {
 		if (emu_dp_pass(dp) != 0) {
 			idle = 0;
+			quiet = false;
 			continue;
 		}
-		if (idle++ == 0)
-			idle_since = emu_now_ns();
-		if ((idle & 63) != 0 || emu_now_ns() - idle_since < EMU_IDLE_NS)
-			continue;
-		emu_dp_sleep(dp);
+		if (!quiet) {
+			if (idle++ == 0)
+				idle_since = emu_now_ns();
+			if ((idle & 63) != 0 || emu_now_ns() - idle_since < EMU_IDLE_NS)
+				continue;
+		}
+		quiet = !emu_dp_sleep(dp);
 		idle = 0;
 	}
 	free(dp);
