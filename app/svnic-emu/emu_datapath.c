@@ -7,8 +7,9 @@
  * then asks the switch where each packet goes and writes it into the RX rings of
  * the destinations, or out of the uplink. Thread 0 also takes what arrives from
  * the uplink. With nothing to do for a while a thread sleeps until a KICK, an
- * armed interrupt, an uplink packet or a 1 ms timeout, with the SLEEPING
- * handshake that makes a lost doorbell impossible.
+ * armed interrupt, an uplink packet or a timeout (1 ms, doubled up to 16 ms
+ * while timeouts find nothing), with the SLEEPING handshake that makes a lost
+ * doorbell impossible.
  *
  * A function's memory is touched only under its lock held for reading, one
  * function at a time, so the control thread can change its DMA map or queues
@@ -29,7 +30,8 @@
 #define EMU_BURST		32
 #define EMU_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8 + 4)	/* two tags and an FCS of slack */
 #define EMU_IDLE_NS		200000u	/* busy-polling after the last work, then sleep */
-#define EMU_SLEEP_MS		1
+#define EMU_SLEEP_MS		1	/* the first sleep's timeout, doubled while idle */
+#define EMU_SLEEP_MAX_MS	16
 #define EMU_DL_MAX		(EMU_BURST * 4)	/* deliveries written out at once */
 #define EMU_WB_MAX		64		/* RX write-backs held back at once */
 
@@ -885,9 +887,13 @@ emu_set_sleeping(struct emu_dp *dp, uint32_t v)
 	pthread_rwlock_unlock(&dev->topo_lock);
 }
 
-/* @return whether something woke the thread (else the sleep timed out, or a look found work) */
+/*
+ * Sleep up to @p timeout_ms.
+ * @return whether something woke the thread, or the last look found work
+ *   (false: the sleep timed out)
+ */
 static bool
-emu_dp_sleep(struct emu_dp *dp)
+emu_dp_sleep(struct emu_dp *dp, int timeout_ms)
 {
 	struct emu_dev *dev = dp->dev;
 	struct pollfd pfd[2];
@@ -909,7 +915,7 @@ emu_dp_sleep(struct emu_dp *dp)
 		pfd[n++].events = POLLIN;
 	}
 	dev->dp_sleeps++;
-	woken = poll(pfd, n, EMU_SLEEP_MS) > 0;
+	woken = poll(pfd, n, timeout_ms) > 0;
 	if (woken && (pfd[0].revents & POLLIN)) {
 		if (read(dev->dp_wake_fd, &v, sizeof(v)) < 0) {
 			/* another thread took the wake-up: fine */
@@ -938,6 +944,7 @@ emu_dp_main(void *arg)
 	struct emu_dp *dp = arg;
 	uint64_t idle_since = 0;
 	unsigned int idle = 0;
+	int sleep_ms = EMU_SLEEP_MS;
 	bool quiet = false;
 
 	/*
@@ -946,11 +953,16 @@ emu_dp_main(void *arg)
 	 * Not after a sleep that timed out and a pass that found nothing: an
 	 * idle device would otherwise spin EMU_IDLE_NS of every EMU_SLEEP_MS,
 	 * a fifth of a CPU taken in slices that stall whatever else runs there.
+	 * Every doorbell of a sleeping thread comes with a KICK (the SLEEPING
+	 * handshake; new VFs wake the thread so that theirs is set): the
+	 * timeout is a safety net, and its passes (a look at every function)
+	 * are spaced out while they find nothing.
 	 */
 	while (!__atomic_load_n(&dp->dev->dp_stop, __ATOMIC_ACQUIRE)) {
 		if (emu_dp_pass(dp) != 0) {
 			idle = 0;
 			quiet = false;
+			sleep_ms = EMU_SLEEP_MS;
 			continue;
 		}
 		if (!quiet) {
@@ -958,8 +970,12 @@ emu_dp_main(void *arg)
 				idle_since = emu_now_ns();
 			if ((idle & 63) != 0 || emu_now_ns() - idle_since < EMU_IDLE_NS)
 				continue;
+		} else if (sleep_ms < EMU_SLEEP_MAX_MS) {
+			sleep_ms *= 2;
 		}
-		quiet = !emu_dp_sleep(dp);
+		quiet = !emu_dp_sleep(dp, sleep_ms);
+		if (!quiet)
+			sleep_ms = EMU_SLEEP_MS;
 		idle = 0;
 	}
 	free(dp);

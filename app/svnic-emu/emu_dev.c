@@ -926,6 +926,8 @@ emu_vfs_set(struct emu_dev *dev, uint16_t num_vfs)
 		}
 	}
 	dev->num_vfs = num_vfs;
+	/* a sleeping datapath set SLEEPING in the VFs there were: the new ones' too */
+	emu_dev_wake_datapath(dev);
 	SVNIC_EMU_LOG(INFO, "VF Enable: %u VFs", num_vfs);
 	if (dev->ops.vfs_changed != NULL)
 		dev->ops.vfs_changed(dev->ops_ctx, num_vfs);
