@@ -33,6 +33,7 @@ peers=(svnic memif vhost)
 far_cpu=0
 near_cpu=1
 control=yes
+busy_poll=50
 
 say() { printf 'svnic-bench: %s\n' "$*"; }
 die() { printf 'svnic-bench: error: %s\n' "$*" >&2; exit 2; }
@@ -51,6 +52,7 @@ usage() {
 	  --control-only  only the control-plane measurements (VF bring-up, config
 	                  reads, VF reset, mailbox round trips)
 	  --no-control    skip them
+	  --busy-poll US  the PF's busy_poll devarg for them (default 50; 0: off)
 	EOF
 }
 
@@ -65,6 +67,7 @@ while [ $# -gt 0 ]; do
 	--keep) keep=1 ;;
 	--control-only) control=only ;;
 	--no-control) control=no ;;
+	--busy-poll) busy_poll=${2:?}; shift ;;
 	-h|--help) usage; exit 0 ;;
 	*) usage >&2; exit 2 ;;
 	esac
@@ -72,6 +75,8 @@ while [ $# -gt 0 ]; do
 done
 [[ $rounds =~ ^[1-9][0-9]*$ ]] || die "--rounds wants a positive integer"
 [[ $hugepages =~ ^[1-9][0-9]*$ ]] || die "--hugepages wants a positive integer"
+[[ $busy_poll =~ ^[0-9]+$ ]] && [ "$busy_poll" -le 1000 ] ||
+	die "--busy-poll wants microseconds, 0..1000"
 [[ $warmup =~ ^[0-9]+(\.[0-9]+)?$ && $window =~ ^[0-9]*\.?[0-9]+$ ]] ||
 	die "--warmup and --window want seconds"
 
@@ -230,10 +235,10 @@ control_plane() {
 		vfs="$vfs_shm"
 	fi
 	say "control plane: svnic-bench-ctrl on CPU $near_cpu, svnic-emu unpinned (256 VFs)," \
-		"guest sockets in $vfs ($(df --output=fstype "$vfs" | tail -n 1))"
+		"guest sockets in $vfs ($(df --output=fstype "$vfs" | tail -n 1)), busy_poll=$busy_poll"
 	taskset -c "$near_cpu" "$ctrl" --no-huge -m 1024 --file-prefix "$prefix-ctrl" \
 		--lcores "0@$near_cpu" --no-pci \
-		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$vfs,mgmt=none" \
+		--vdev "net_svnic0,vfio_user=$d/pf.sock,vf_dir=$vfs,mgmt=none,busy_poll=$busy_poll" \
 		-- --vf-dir "$vfs" --vfs 64,256 --far-cpu "$far_cpu" \
 		--guest taskset -c "$far_cpu" "$guest" --no-huge -m 256 \
 		--file-prefix "$prefix-guest" --lcores "0@$far_cpu" --no-pci \

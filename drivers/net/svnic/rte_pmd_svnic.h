@@ -64,7 +64,8 @@ extern "C" {
 /**
  * PF: how long, in microseconds (0..1000), the control thread keeps looking
  * for work without sleeping after it last found some (guests' config-space
- * accesses, mailbox requests, device events). 0 makes it sleep at once.
+ * accesses, mailbox requests, device events). 0, the default, makes it sleep
+ * at once.
  */
 #define RTE_PMD_SVNIC_BUSY_POLL_ARG	"busy_poll"
 
@@ -172,6 +173,7 @@ struct rte_pmd_svnic_ctrl_stats {
 	uint32_t busy_poll_us;	/**< the busy_poll devarg in force */
 	uint64_t wakeups;	/**< looks that slept first, or found work */
 	uint64_t spins;		/**< looks of the busy-poll window that found nothing */
+	uint64_t spin_holds;	/**< pauses of busy polling that did not pay */
 	uint64_t irqs;		/**< wake-ups by the device's misc vector */
 };
 

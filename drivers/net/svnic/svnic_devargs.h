@@ -40,7 +40,7 @@
 /** Microseconds the control thread polls after work before it sleeps. */
 #define SVNIC_BUSY_POLL_ARG	RTE_PMD_SVNIC_BUSY_POLL_ARG
 #define SVNIC_BUSY_POLL_MAX_US	1000
-#define SVNIC_BUSY_POLL_DEFAULT_US 50
+#define SVNIC_BUSY_POLL_DEFAULT_US 0
 /*
  * Room vf_dir keeps for "/vf<n>.sock" (n up to 255), so that every VF's
  * socket path fits a sockaddr_un.
