@@ -1128,32 +1128,23 @@ vfio_user_srv_drain_queue(struct vfio_user_server *srv)
 	}
 }
 
-int
-vfio_user_server_handle(struct vfio_user_server *srv)
+/*
+ * What the current client sent, whole messages served in order. One read
+ * takes what the client sent, often several messages whole; the next are
+ * handed out of the buffer with no system call, and the socket is read again
+ * only to finish a message begun, up to VFIO_USER_SRV_BATCH messages
+ * (fairness). Whole messages left in the buffer are served all the same: no
+ * poll would tell of them. More on the socket keeps it readable for the
+ * owner's next poll, so no read that fails ends the round.
+ * @return the messages served
+ */
+static unsigned int
+vfio_user_srv_serve_client(struct vfio_user_server *srv)
 {
-	uint64_t now = vfio_user_now_ms();
 	struct vfio_user_msg m;
 	unsigned int i, flags;
 	int ret;
 
-	if (srv->conn_fd >= 0 && !srv->negotiated &&
-	    now >= srv->accept_ms + (uint64_t)srv->cfg.timeout_ms) {
-		SRV_LOG(srv, ERR, "no VERSION within %d ms: dropped", srv->cfg.timeout_ms);
-		vfio_user_server_disconnect(srv);
-	}
-	/* Commands that arrived while we waited for a DMA reply come first. */
-	vfio_user_srv_drain_queue(srv);
-	/*
-	 * The current client before new connections: one that closed and
-	 * reconnected at once is seen gone first, and not refused as busy.
-	 * One read takes what the client sent, often several messages whole;
-	 * the next are handed out of the buffer with no system call, and the
-	 * socket is read again only to finish a message begun, up to
-	 * VFIO_USER_SRV_BATCH messages (fairness). Whole messages left in the
-	 * buffer are served all the same: no poll would tell of them. More on
-	 * the socket keeps it readable for the owner's next poll, so no read
-	 * that fails ends the round.
-	 */
 	for (i = 0; srv->conn_fd >= 0; i++) {
 		flags = i == 0 ? 0 : i < VFIO_USER_SRV_BATCH ? VFIO_USER_RX_STARTED :
 			VFIO_USER_RX_NO_READ;
@@ -1170,6 +1161,35 @@ vfio_user_server_handle(struct vfio_user_server *srv)
 		vfio_user_srv_handle_msg(srv, &m);
 		vfio_user_srv_drain_queue(srv);
 	}
+	return i;
+}
+
+int
+vfio_user_server_poll_client(struct vfio_user_server *srv)
+{
+	/* commands that arrived while we waited for a DMA reply come first */
+	vfio_user_srv_drain_queue(srv);
+	return (int)vfio_user_srv_serve_client(srv);
+}
+
+int
+vfio_user_server_handle(struct vfio_user_server *srv)
+{
+	uint64_t now = vfio_user_now_ms();
+	unsigned int i;
+
+	if (srv->conn_fd >= 0 && !srv->negotiated &&
+	    now >= srv->accept_ms + (uint64_t)srv->cfg.timeout_ms) {
+		SRV_LOG(srv, ERR, "no VERSION within %d ms: dropped", srv->cfg.timeout_ms);
+		vfio_user_server_disconnect(srv);
+	}
+	/* Commands that arrived while we waited for a DMA reply come first. */
+	vfio_user_srv_drain_queue(srv);
+	/*
+	 * The current client before new connections: one that closed and
+	 * reconnected at once is seen gone first, and not refused as busy.
+	 */
+	i = vfio_user_srv_serve_client(srv);
 	/*
 	 * Connections are looked for when the client had nothing or left, and
 	 * after every VFIO_USER_SRV_BATCH messages of a busy one: not an accept

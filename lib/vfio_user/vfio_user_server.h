@@ -148,6 +148,16 @@ unsigned int vfio_user_server_pollfds(const struct vfio_user_server *srv, struct
 int vfio_user_server_fd(const struct vfio_user_server *srv);
 
 /**
+ * Serve what the connected client sent, without waiting and without the rest
+ * of vfio_user_server_handle() (new connections, refused ones, timers): for an
+ * owner that polls one busy client between its waits on
+ * vfio_user_server_fd(), which it must keep calling vfio_user_server_handle()
+ * for. One non-blocking read when nothing is buffered.
+ * @return the messages served (0: none); a client that left is disconnected.
+ */
+int vfio_user_server_poll_client(struct vfio_user_server *srv);
+
+/**
  * Accept clients and handle whatever requests are waiting, without waiting
  * for more; a started message must complete within cfg.timeout_ms.
  * @return 0, or a negative errno for a failure of the server itself

@@ -337,14 +337,23 @@ static atomic_bool srv_stop;
 static char dir[64];
 static char path[128];
 
+/* the owner busy polls: 3 looks in 4 read the client alone, as net_svnic's does */
+static atomic_bool srv_poll_client;
+
 static void *
 server_main(void *arg)
 {
 	struct pollfd pfd[8];
-	unsigned int n;
+	unsigned int n, looks = 0;
 
 	(void)arg;
 	while (!atomic_load(&srv_stop)) {
+		if (atomic_load(&srv_poll_client) && ++looks % 4 != 0) {
+			pthread_mutex_lock(&srv_lock);
+			(void)vfio_user_server_poll_client(srv);
+			pthread_mutex_unlock(&srv_lock);
+			continue;
+		}
 		pthread_mutex_lock(&srv_lock);
 		n = vfio_user_server_pollfds(srv, pfd, 8);
 		pthread_mutex_unlock(&srv_lock);
@@ -969,6 +978,38 @@ test_client_busy_poll(void)
 		CU_ASSERT_TRUE(fx_wait_disconnected());
 	}
 	fx_stop();
+}
+
+/*
+ * An owner that reads the client between its waits (busy polling) serves
+ * the same: requests in order, a DMA-less read-back, the client leaving seen
+ * by that read (the function reset), and a new client after it.
+ */
+static void
+test_server_poll_client(void)
+{
+	struct vfio_user_client *c;
+	unsigned int i, k;
+	uint32_t w, r;
+
+	atomic_store(&srv_poll_client, true);
+	fx_start();
+	for (k = 0; k < 2; k++) {
+		c = client_open(NULL);
+		for (i = 0; i < 300; i++) {
+			w = (i + 1) * 2246822519u;
+			CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_write(c, 0, 0x30, &w,
+									    sizeof(w)), 0);
+			CU_ASSERT_EQUAL_FATAL(vfio_user_client_region_read(c, 0, 0x30, &r,
+									   sizeof(r)), 0);
+			CU_ASSERT_EQUAL_FATAL(r, w);
+		}
+		vfio_user_client_close(c);
+		CU_ASSERT_TRUE(fx_wait_disconnected());
+	}
+	CU_ASSERT_EQUAL(dev_now().disconnect_calls, 2);
+	fx_stop();
+	atomic_store(&srv_poll_client, false);
 }
 
 static void
@@ -2005,6 +2046,7 @@ static CU_TestInfo tests_device[] = {
 	UNIT_TEST(test_region_info_sparse_retry),
 	UNIT_TEST(test_region_rw_in_bounds),
 	UNIT_TEST(test_client_busy_poll),
+	UNIT_TEST(test_server_poll_client),
 	UNIT_TEST(test_region_write_posted),
 	UNIT_TEST(test_region_rw_split),
 	UNIT_TEST(test_reset),
