@@ -140,9 +140,8 @@ def test_control_thread_busy_polls_only_when_asked(emu, rundir, busy_poll):  # n
     """/svnic/ctrl: the busy_poll devarg in force (0 by default) and the control
     thread's looks. After management requests, a thread told to busy poll has
     looked again without sleeping (spins); by default or with busy_poll=0 it
-    never does, and every look is a wake-up. svnic-ctl's requests come one
-    process start apart, far more than a 1 ms window: windows that close
-    before the next request make the thread pause busy polling (spin_holds)."""
+    never does, and every look is a wake-up. (When it pauses busy polling is
+    test_svnic_spin's.)"""
     mgmt = os.path.join(rundir, "mgmt", "mgmt.sock")
     vf_dir = os.path.join(rundir, "vfs")
     os.mkdir(vf_dir, 0o700)
@@ -166,7 +165,6 @@ def test_control_thread_busy_polls_only_when_asked(emu, rundir, busy_poll):  # n
                 assert after["spins"] == 0 and after["spin_holds"] == 0, after
             else:
                 assert after["spins"] > before["spins"], after
-                assert after["spin_holds"] > before["spin_holds"], after
             for bad in ("/svnic/ctrl", "/svnic/ctrl,", "/svnic/ctrl,1", "/svnic/ctrl,0,0"):
                 assert tel.query(bad) is None, bad
         finally:

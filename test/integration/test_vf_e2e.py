@@ -479,3 +479,34 @@ def test_guest_rss_goes_through_the_mailbox(nullworld):
     out = g.cmd("show port 0 rss-hash key")
     assert re.search(r"RSS key:\s*%s" % key.upper(), out), out
     assert "ipv4-udp" in out, out
+
+
+def test_a_busy_polling_pf_serves_guests_the_same(tmp_path):
+    """busy_poll: between its waits the PF's control thread reads the socket of
+    the guest it served last (svnic_sriov_poll_hot()). Two guests take turns
+    on the mailbox, each leaves (its VF reset on the way), one comes back,
+    and a config-space read goes through the same path: all as without
+    busy polling, and the control thread did spin."""
+    from test_pf_telemetry import Telemetry, telemetry_path
+    w = VfWorld(uplink="null", pf_devargs="busy_poll=1000")
+    try:
+        assert w.alloc("queues", "1", "mac", MAC0) == 0
+        assert w.alloc("queues", "1", "mac", MAC1) == 1
+        for n in (0, 1, 0):
+            out = w.guest_tool(n, "--mbx-rtt", "100")["_out"]
+            assert re.search(r"^mbx_rtt_b2b_p50_ns [1-9]", out, re.M), out
+            assert "mbx_rtt_error" not in out, out
+        wait_for(lambda: w.vf(0)["guest"] is False and w.vf(1)["guest"] is False,
+                 what="both guests gone")
+        out = subprocess.run([tool("svnic-ctl"), "lspci", w.vf_sock(1)], capture_output=True,
+                             text=True, timeout=30)
+        assert out.returncode == 0 and "5356:0002" in out.stdout, out.stdout + out.stderr
+        tel = Telemetry(telemetry_path(w.pf.prefix))
+        try:
+            st = tel.query("/svnic/ctrl,0")
+        finally:
+            tel.close()
+        assert st["busy_poll_us"] == 1000 and st["spins"] > 0, st
+        assert st["hot_msgs"] > 0, st       # some requests came in through that path
+    finally:
+        w.close()

@@ -115,6 +115,7 @@ rte_pmd_svnic_get_ctrl_stats(uint16_t port_id, struct rte_pmd_svnic_ctrl_stats *
 	st->wakeups = __atomic_load_n(&ad->ctrl.wakeups, __ATOMIC_RELAXED);
 	st->spins = __atomic_load_n(&ad->ctrl.spins, __ATOMIC_RELAXED);
 	st->spin_holds = __atomic_load_n(&ad->ctrl.spin_holds, __ATOMIC_RELAXED);
+	st->hot_msgs = __atomic_load_n(&ad->ctrl.hot_msgs, __ATOMIC_RELAXED);
 	st->irqs = __atomic_load_n(&ad->ctrl.irqs, __ATOMIC_RELAXED);
 	return 0;
 }

@@ -174,6 +174,7 @@ struct rte_pmd_svnic_ctrl_stats {
 	uint64_t wakeups;	/**< looks that slept first, or found work */
 	uint64_t spins;		/**< looks of the busy-poll window that found nothing */
 	uint64_t spin_holds;	/**< pauses of busy polling that did not pay */
+	uint64_t hot_msgs;	/**< guest messages read by busy-polling looks at one port */
 	uint64_t irqs;		/**< wake-ups by the device's misc vector */
 };
 

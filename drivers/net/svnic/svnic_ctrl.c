@@ -18,6 +18,7 @@
 #include "svnic_logs.h"
 #include "svnic_mgmt_srv.h"
 #include "svnic_sriov.h"
+#include "svnic_spin.h"
 
 /* The misc vector: INT_VECTOR's reset value, and the only one the PF binds. */
 #define SVNIC_CTRL_MISC_VECTOR	0u
@@ -165,53 +166,11 @@ svnic_ctrl_service(struct svnic_adapter *ad, bool irq)
  * access or mailbox request then finds the thread awake: a wake-up of a
  * sleeping thread costs more than the whole request on a virtual CPU (tens
  * of microseconds when the CPU has gone idle), and requests come in bursts
- * (a driver's probe, a reset). Between bursts the thread sleeps as before.
- *
- * Spinning pays only when the next request comes while the thread spins,
- * which needs the requester to have a CPU of its own. On the requester's CPU
- * the spinner keeps it from running until the window closes; and when the
- * CPUs have more runnable threads than they can run, a spinner waits for its
- * turn like any other, where a sleeper woken by the request would be run at
- * once. So busy polling stops for SVNIC_CTRL_SPIN_HOLD_MS after
- * SVNIC_CTRL_SPIN_MISSES windows in a row closed before the next work came,
- * or after a look that ended SVNIC_CTRL_SPIN_STALL_NS after the previous pass
- * did (the thread was preempted).
+ * (a driver's probe, a reset). Between bursts the thread sleeps as before;
+ * where spinning does not pay, it pauses (svnic_spin.h).
  */
-#define SVNIC_CTRL_SPIN_STALL_NS	200000u
-#define SVNIC_CTRL_SPIN_HOLD_MS		100u
-#define SVNIC_CTRL_SPIN_MISSES		4u
-
-struct svnic_ctrl_spin {
-	uint64_t end;		/* the window: look again without sleeping until then */
-	uint64_t hold_end;	/* no window before then */
-	unsigned int misses;	/* windows in a row that closed before the next work */
-	bool opened;		/* a window was opened since the last work */
-};
-
-static void
-svnic_ctrl_spin_hold(struct svnic_ctrl *c, struct svnic_ctrl_spin *sp, uint64_t now)
-{
-	sp->hold_end = now + SVNIC_CTRL_SPIN_HOLD_MS * 1000000ull;
-	sp->end = 0;
-	sp->misses = 0;
-	sp->opened = false;
-	__atomic_store_n(&c->spin_holds, c->spin_holds + 1, __ATOMIC_RELAXED);
-}
-
-/* What found work says of the busy-poll window before it. */
-static void
-svnic_ctrl_spin_judge(struct svnic_ctrl *c, struct svnic_ctrl_spin *sp, bool spin, uint64_t now)
-{
-	if (spin)
-		sp->misses = 0;		/* it came while we looked: the window paid */
-	else if (sp->opened && ++sp->misses >= SVNIC_CTRL_SPIN_MISSES)
-		svnic_ctrl_spin_hold(c, sp, now);
-	sp->opened = false;
-	if (now >= sp->hold_end) {
-		sp->end = now + c->busy_poll_ns;
-		sp->opened = true;
-	}
-}
+/* while spinning, 1 look in this many is the full wait, the others the hot port's */
+#define SVNIC_CTRL_SPIN_FULL_LOOK	4u
 
 static void *
 svnic_ctrl_thread(void *arg)
@@ -220,15 +179,16 @@ svnic_ctrl_thread(void *arg)
 	struct svnic_ctrl *c = &ad->ctrl;
 	struct pollfd pfd[SVNIC_CTRL_POLLFDS_MAX];
 	uint64_t next_tick = svnic_ctrl_now_ms() + SVNIC_CTRL_TICK_MS;
-	struct svnic_ctrl_spin sp = { 0 };
-	uint64_t last_end = 0;
+	struct svnic_spin sp;
+	unsigned int looks = 0;
 	bool more = false;
 
+	svnic_spin_init(&sp, c->busy_poll_ns);
 	svnic_ctrl_self = ad;
 	while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
 		unsigned int n = 0, i, first, work;
 		uint64_t look = svnic_ctrl_now_ns();
-		bool irq, spin = look < sp.end;
+		bool irq, spin = svnic_spin_active(&sp, look);
 		uint64_t now = svnic_ctrl_now_ms();
 		/*
 		 * Work left over (management requests past a burst) is resumed
@@ -247,8 +207,20 @@ svnic_ctrl_thread(void *arg)
 		/*
 		 * One system call that also says which VF ports are ready, or,
 		 * without an SR-IOV part, poll() on ours and its descriptors.
+		 * Spinning, most looks read the busiest guest's socket instead:
+		 * its next request is found and read in one call, not two.
 		 */
-		ready = svnic_sriov_wait(ad, pfd, n, timeout);
+		ready = -ENODEV;
+		if (spin && ++looks % SVNIC_CTRL_SPIN_FULL_LOOK != 0) {
+			ready = svnic_sriov_poll_hot(ad);
+			for (i = 0; ready >= 0 && i < n; i++)
+				pfd[i].revents = 0;
+			if (ready > 0)
+				__atomic_store_n(&c->hot_msgs, c->hot_msgs + (unsigned int)ready,
+						 __ATOMIC_RELAXED);
+		}
+		if (ready < 0)
+			ready = svnic_sriov_wait(ad, pfd, n, timeout);
 		if (ready < 0) {
 			n += svnic_sriov_pollfds(ad, pfd + n, SVNIC_CTRL_POLLFDS_MAX - n);
 			for (i = 0; i < n; i++)
@@ -257,8 +229,7 @@ svnic_ctrl_thread(void *arg)
 			if (ready < 0 && errno != EINTR)
 				SVNIC_DRV_LOG(ERR, "%s: poll: %s", ad->hw.name, strerror(errno));
 		}
-		if (spin && svnic_ctrl_now_ns() - last_end > SVNIC_CTRL_SPIN_STALL_NS)
-			svnic_ctrl_spin_hold(c, &sp, look);	/* preempted while spinning */
+		svnic_spin_looked(&sp, spin, svnic_ctrl_now_ns());
 		/* read by rte_pmd_svnic_get_ctrl_stats() on other threads */
 		if (spin && ready <= 0)
 			__atomic_store_n(&c->spins, c->spins + 1, __ATOMIC_RELAXED);
@@ -281,9 +252,9 @@ svnic_ctrl_thread(void *arg)
 			svnic_sriov_tick(ad, now);
 			next_tick = now + SVNIC_CTRL_TICK_MS;
 		}
-		last_end = svnic_ctrl_now_ns();
-		if (c->busy_poll_ns != 0 && (ready > 0 || work > 0))
-			svnic_ctrl_spin_judge(c, &sp, spin, last_end);
+		svnic_spin_pass_end(&sp, spin, ready > 0 || work > 0, svnic_ctrl_now_ns());
+		if (sp.holds != c->spin_holds)
+			__atomic_store_n(&c->spin_holds, sp.holds, __ATOMIC_RELAXED);
 	}
 	svnic_sriov_wait_end(ad);
 	svnic_ctrl_self = NULL;
@@ -346,7 +317,7 @@ svnic_ctrl_start(struct svnic_adapter *ad)
 	int ret;
 
 	c->head = c->tail = NULL;
-	c->wakeups = c->irqs = c->spins = c->spin_holds = 0;
+	c->wakeups = c->irqs = c->spins = c->spin_holds = c->hot_msgs = 0;
 	c->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (c->wake_fd < 0) {
 		ret = -errno;

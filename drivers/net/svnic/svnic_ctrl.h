@@ -46,7 +46,8 @@ struct svnic_ctrl {
 	uint64_t busy_poll_ns;		/* devarg busy_poll; 0: always sleep */
 	uint64_t wakeups;		/* loop iterations that slept or found work */
 	uint64_t spins;			/* looks of the busy-poll window that found nothing */
-	uint64_t spin_holds;		/* busy polling paused: the thread was preempted */
+	uint64_t spin_holds;		/* busy polling paused: it did not pay */
+	uint64_t hot_msgs;		/* guest messages read by a look at the last busy port */
 	uint64_t irqs;			/* wake-ups by the misc vector */
 };
 

@@ -113,6 +113,7 @@ struct svnic_sriov {
 	int own_fd[SVNIC_SRIOV_OWN_MAX];	/* -1: not in the set */
 	uint32_t own_ready;			/* own fds seen ready, not yet told */
 	int nready;				/* -1: no wait since the last handle */
+	int hot_vf;				/* the port last found ready, -1: none */
 	uint16_t ready[SVNIC_SRIOV_READY_MAX];
 	uint16_t pf_queue_pairs;
 	uint16_t total_vfs;
@@ -1282,8 +1283,30 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 	/* level-triggered: ports beyond the array are still ready on the next poll */
 	for (k = 0; k < s->nready; k++)
 		svnic_sriov_port_handle(s, s->ready[k]);
+	if (s->nready > 0)
+		s->hot_vf = s->ready[s->nready - 1];
 	s->nready = -1;
 	return s->mgmt_more;
+}
+
+int
+svnic_sriov_poll_hot(struct svnic_adapter *ad)
+{
+	struct svnic_sriov *s = svnic_sriov_of(ad);
+	struct svnic_vf_port *p;
+	int ret;
+
+	if (s == NULL || s->hot_vf < 0 || s->vfs[s->hot_vf].port == NULL)
+		return -ENODEV;
+	p = s->vfs[s->hot_vf].port;
+	/* this look stands for svnic_sriov_wait(): no port is ready for the handle */
+	s->nready = 0;
+	ret = svnic_vf_port_poll_guest(p);
+	if (ret < 0) {
+		s->hot_vf = -1;		/* the port went away */
+		return 0;
+	}
+	return ret;
 }
 
 int
@@ -1793,6 +1816,7 @@ svnic_sriov_init(struct svnic_adapter *ad, const struct svnic_sriov_args *args)
 	s->args = *args;
 	s->total_vfs = total;
 	s->nready = -1;
+	s->hot_vf = -1;
 	for (i = 0; i < SVNIC_SRIOV_OWN_MAX; i++)
 		s->own_fd[i] = -1;
 	s->ports_ep = epoll_create1(EPOLL_CLOEXEC);

@@ -115,6 +115,14 @@ bool svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsi
 int svnic_sriov_wait(struct svnic_adapter *ad, struct pollfd *own, unsigned int n_own,
 		     int timeout_ms);
 /**
+ * In place of svnic_sriov_wait() while busy polling: serve what the guest of
+ * the port last found ready sent, with one non-blocking read and no look at
+ * anything else (the busiest guest's next request found without an epoll
+ * call). Own descriptors are not looked at: the caller clears their revents.
+ * @return messages served; -ENODEV when there is no such port (then wait).
+ */
+int svnic_sriov_poll_hot(struct svnic_adapter *ad);
+/**
  * The control thread leaves: its descriptors leave the ports' set while they
  * are still open (a later thread's may get the same numbers).
  */

@@ -243,6 +243,7 @@ svnic_tel_handle_ctrl(const char *cmd __rte_unused, const char *params,
 	rte_tel_data_add_dict_u64(d, "wakeups", st.wakeups);
 	rte_tel_data_add_dict_u64(d, "spins", st.spins);
 	rte_tel_data_add_dict_u64(d, "spin_holds", st.spin_holds);
+	rte_tel_data_add_dict_u64(d, "hot_msgs", st.hot_msgs);
 	rte_tel_data_add_dict_u64(d, "irqs", st.irqs);
 	return 0;
 }

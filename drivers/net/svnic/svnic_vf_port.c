@@ -530,13 +530,14 @@ svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd *pfd, unsigne
 	return vfio_user_server_pollfds(p->srv, pfd, max);
 }
 
-int
-svnic_vf_port_handle(struct svnic_vf_port *p)
+/* Run @p serve on the port's server, then what its callbacks left to do. */
+static int
+svnic_vf_port_serve(struct svnic_vf_port *p, int (*serve)(struct vfio_user_server *srv))
 {
 	int ret;
 
 	p->handling = true;
-	ret = vfio_user_server_handle(p->srv);
+	ret = serve(p->srv);
 	p->handling = false;
 	if (p->close_pending) {
 		svnic_vf_port_close(p);
@@ -553,6 +554,18 @@ svnic_vf_port_handle(struct svnic_vf_port *p)
 	if (p->dev != NULL && !vfio_user_server_connected(p->srv))
 		svnic_vf_port_guest_leave(p);
 	return ret;
+}
+
+int
+svnic_vf_port_handle(struct svnic_vf_port *p)
+{
+	return svnic_vf_port_serve(p, vfio_user_server_handle);
+}
+
+int
+svnic_vf_port_poll_guest(struct svnic_vf_port *p)
+{
+	return svnic_vf_port_serve(p, vfio_user_server_poll_client);
 }
 
 bool

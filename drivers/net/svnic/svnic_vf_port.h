@@ -155,6 +155,14 @@ unsigned int svnic_vf_port_pollfds(const struct svnic_vf_port *p, struct pollfd 
 
 /** Serve what is waiting, without blocking. @return 0 or a negative errno. */
 int svnic_vf_port_handle(struct svnic_vf_port *p);
+/**
+ * Serve what the connected guest sent, if anything, with one non-blocking
+ * read (vfio_user_server_poll_client()): for a busy-polling owner, between
+ * its waits on svnic_vf_port_fd(). Closes the port like
+ * svnic_vf_port_handle().
+ * @return messages served, -ENODEV when the port was closed.
+ */
+int svnic_vf_port_poll_guest(struct svnic_vf_port *p);
 
 /**
  * True when svnic_vf_port_handle() must run on the owner's timer even with
