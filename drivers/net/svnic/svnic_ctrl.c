@@ -208,7 +208,10 @@ svnic_ctrl_thread(void *arg)
 		 * One system call that also says which VF ports are ready, or,
 		 * without an SR-IOV part, poll() on ours and its descriptors.
 		 * Spinning, most looks read the busiest guest's socket instead:
-		 * its next request is found and read in one call, not two.
+		 * its next request is found and read in one call, not two. The
+		 * others are served every SVNIC_CTRL_SPIN_FULL_LOOK looks, each
+		 * port up to its server's batch: a guest that floods gets more
+		 * turns while the window lasts, never all of them.
 		 */
 		ready = -ENODEV;
 		if (spin && ++looks % SVNIC_CTRL_SPIN_FULL_LOOK != 0) {
