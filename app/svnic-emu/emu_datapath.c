@@ -53,6 +53,7 @@ struct emu_dp {
 	struct emu_pkt pkts[EMU_BURST];
 	unsigned int nb_pkts;
 	struct svnic_sw_result res;
+	struct svnic_sw_cache swc;	/* this thread's recent decisions */
 	struct emu_delivery dl[EMU_DL_MAX];
 	unsigned int nb_dl;
 	/* descriptor write-backs of the RX batch being written, DONE not yet set */
@@ -693,7 +694,8 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	for (i = 0; i < dp->nb_pkts; i++) {
 		struct emu_pkt *p = &dp->pkts[i];
 
-		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0)
+		if (svnic_sw_forward_cached(dev->sw, &dp->swc, p->src_vport, p->data, p->len,
+					    now, &dp->res) < 0)
 			continue;
 		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++) {
@@ -709,8 +711,8 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	for (i = 0; i < dp->nb_back; i++) {
 		struct emu_pkt *p = dp->back[i];
 
-		if (svnic_sw_forward(dev->sw, SVNIC_SW_UPLINK, p->data, p->len, now,
-				     &dp->res) < 0)
+		if (svnic_sw_forward_cached(dev->sw, &dp->swc, SVNIC_SW_UPLINK, p->data,
+					    p->len, now, &dp->res) < 0)
 			continue;
 		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++)
