@@ -546,11 +546,18 @@ svnic_sw_port_stats(struct svnic_sw *sw, uint16_t port)
 	return &sw->stats[port == SVNIC_SW_UPLINK ? sw->nb_vports : port];
 }
 
+/* svnic_sw_out_len() for this file's per-frame paths, where a call costs */
+static inline size_t
+svnic_sw_out_len_of(uint16_t payload_off, const struct svnic_sw_dest *d, size_t len)
+{
+	return 12 + (d->tpid != 0 ? 4 : 0) + (len - payload_off) + 2;
+}
+
 size_t
 svnic_sw_out_len(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 		 size_t len)
 {
-	return 12 + (d->tpid != 0 ? 4 : 0) + (len - res->payload_off) + 2;
+	return svnic_sw_out_len_of(res->payload_off, d, len);
 }
 
 static void
@@ -595,7 +602,7 @@ svnic_sw_deliver(struct svnic_sw *sw, struct svnic_sw_pkt *p, struct svnic_sw_re
 		d->tci = p->tci;
 	}
 	svnic_sw_rss_apply(v, p, d);
-	out_len = svnic_sw_out_len(res, d, p->len);
+	out_len = svnic_sw_out_len_of(res->payload_off, d, p->len);
 	st->rx_packets++;
 	st->rx_bytes += out_len;
 	qs = &sw->qstats[(size_t)id * SVNIC_SW_QUEUES_MAX + d->queue];
@@ -621,7 +628,7 @@ svnic_sw_deliver_uplink(struct svnic_sw *sw, struct svnic_sw_pkt *p,
 	d->tpid = p->tpid;
 	d->tci = p->tci;
 	st->rx_packets++;
-	st->rx_bytes += svnic_sw_out_len(res, d, p->len);
+	st->rx_bytes += svnic_sw_out_len_of(res->payload_off, d, p->len);
 }
 
 static void
@@ -880,6 +887,7 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 		      const uint8_t *frame, size_t len, struct svnic_sw_result *res)
 {
 	struct svnic_sw_stats *st = svnic_sw_port_stats(sw, src);
+	const struct svnic_sw_vport *v;
 	struct svnic_sw_pkt p;
 	unsigned int i;
 
@@ -892,9 +900,7 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 		svnic_sw_bm_assign(res->counted, src, true);
 	st->tx_packets++;
 	st->tx_bytes += len;
-	svnic_sw_pkt_init(&p, src, frame, len);
-	p.payload_off = e->payload_off;
-	p.ethertype = e->ethertype;
+	p.frame = NULL;		/* set up for the first destination with RSS */
 	for (i = 0; i < e->nb_dests; i++) {
 		struct svnic_sw_dest *d = &res->dests[i];
 		struct svnic_sw_queue_stats *qs;
@@ -904,14 +910,22 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 		d->port = e->dests[i].port;
 		d->tpid = e->dests[i].tpid;
 		d->tci = e->dests[i].tci;
-		out_len = svnic_sw_out_len(res, d, len);
+		out_len = svnic_sw_out_len_of(e->payload_off, d, len);
 		st = svnic_sw_port_stats(sw, d->port);
 		st->rx_packets++;
 		st->rx_bytes += out_len;
 		if (d->port == SVNIC_SW_UPLINK)
 			continue;
 		svnic_sw_bm_assign(res->counted, d->port, true);
-		svnic_sw_rss_apply(&sw->vports[d->port], &p, d);
+		v = &sw->vports[d->port];
+		if (v->rss_types != 0) {
+			if (p.frame == NULL) {
+				svnic_sw_pkt_init(&p, src, frame, len);
+				p.payload_off = e->payload_off;
+				p.ethertype = e->ethertype;
+			}
+			svnic_sw_rss_apply(v, &p, d);
+		}
 		qs = &sw->qstats[(size_t)d->port * SVNIC_SW_QUEUES_MAX + d->queue];
 		qs->packets++;
 		qs->bytes += out_len;
