@@ -1814,6 +1814,73 @@ test_dp_dma_window(void)
 }
 
 /*
+ * Frames around 2 KiB (with and without a tag VLAN_INS puts in) and far past
+ * it, in several TX segments: each comes back whole, scattered over RX
+ * buffers, whatever the staging does with frames of that size.
+ */
+static void
+test_dp_staging_sizes(void)
+{
+	static const uint32_t lens[] = { 2044, 2045, 2100, 3000, 9018 };
+	static uint8_t want[9100], got[9100];
+	struct svnic_aq_vport v;
+	uint32_t k, t = 0, r = 0;
+
+	env_up(true);
+	vport_init(&v, 0, SVNIC_AQ_FUNC_PF, 0, 2, MAC_PF);
+	v.mtu = 9000;
+	CU_ASSERT_EQUAL(aq_cmd(SVNIC_AQ_OP_VPORT_CREATE, 0, &v, sizeof(v), 0, 0), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_RX, RXR(0), SVNIC_AQ_QCFG_F_SCATTER, 0), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_TX, TXR(0), 0, 0), 0);
+	CU_ASSERT_EQUAL(vlan_filter(SVNIC_AQ_OP_VLAN_FILTER_ADD, 0, 100), 0);
+	rx_post(pf(), 0, 0, RING_N - 1);
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		uint32_t off;
+
+		frame(want, MAC_NOBODY, MAC_PF, lens[k], (uint8_t)k);
+		for (off = 0; off < lens[k]; off += BUF_SZ, t++) {
+			struct svnic_tx_desc *d = txd(pf(), 0, t);
+			uint32_t seg = lens[k] - off < BUF_SZ ? lens[k] - off : BUF_SZ;
+
+			memcpy(gp(&E.pf_mem, TXB(0, t)), want + off, seg);
+			d->addr = TXB(0, t);
+			d->len = (uint16_t)seg;
+			d->flags = off + seg == lens[k] ? SVNIC_TXD_F_EOP | SVNIC_TXD_F_RS : 0;
+			/* the first two get a tag: 2048 bytes, then 2049 */
+			if (off == 0 && k < 2) {
+				d->flags |= SVNIC_TXD_F_VLAN_INS;
+				d->vlan_tci = 100;
+			}
+		}
+	}
+	db_tx(pf(), 0, t);
+	poll_once();
+	CU_ASSERT(tx_done(pf(), 0, t - 1));
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		uint32_t n = 0, expect = lens[k] + (k < 2 ? 4 : 0);
+		const union svnic_rx_desc *rd;
+
+		frame(want, MAC_NOBODY, MAC_PF, lens[k], (uint8_t)k);
+		if (k < 2) {
+			memmove(want + 16, want + 12, lens[k] - 12);
+			memcpy(want + 12, "\x81\x00\x00\x64", 4);
+		}
+		do {
+			rd = rxd(pf(), 0, r);
+			CU_ASSERT_FATAL(rd->wb.status & SVNIC_RXD_ST_DONE);
+			CU_ASSERT_FATAL(n + rd->wb.len <= sizeof(got));
+			memcpy(got + n, gp(&E.pf_mem, RXB(0, r)), rd->wb.len);
+			n += rd->wb.len;
+			r++;
+		} while (!(rd->wb.status & SVNIC_RXD_ST_EOP));
+		CU_ASSERT_EQUAL(n, expect);
+		CU_ASSERT_EQUAL(memcmp(got, want, expect), 0);
+	}
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
+	env_down();
+}
+
+/*
  * On the loopback, untagged frames come straight back and a frame tagged on
  * the way out goes through the uplink's queue: a burst that mixes them still
  * arrives in the order it was sent.
@@ -2821,6 +2888,7 @@ static CU_TestInfo datapath_tests[] = {
 	UNIT_TEST(test_dp_loopback),
 	UNIT_TEST(test_dp_loopback_order),
 	UNIT_TEST(test_dp_dma_window),
+	UNIT_TEST(test_dp_staging_sizes),
 	UNIT_TEST(test_dp_rx_tail_clean),
 	UNIT_TEST(test_dp_multi_seg_and_vlan),
 	UNIT_TEST(test_dp_qint_arm),
