@@ -49,12 +49,28 @@ struct emu_delivery {
 	uint16_t payload_off;
 };
 
+/*
+ * The DMA window of the last translation, kept while the thread holds the
+ * function's lock: a map changes only under that lock held for writing, so a
+ * window found in one hold is good until the lock goes (emu_func_hold() and
+ * emu_func_release() forget it). Most lookups of a pass fall in one window.
+ */
+struct emu_dma_win {
+	const struct emu_func *f;	/* NULL: nothing known */
+	uint64_t first;			/* IOVA of the window's first byte */
+	uint64_t last;			/* and of its last */
+	uint8_t *host;			/* host address of first */
+	bool writable;
+};
+
 struct emu_dp {
 	struct emu_dev *dev;
 	unsigned int id;
+	struct emu_dma_win win;
 	struct emu_pkt pkts[EMU_BURST];
 	unsigned int nb_pkts;
 	struct svnic_sw_result res;
+	struct svnic_sw_cache swc;	/* this thread's recent decisions */
 	struct emu_delivery dl[EMU_DL_MAX];
 	unsigned int nb_dl;
 	/* descriptor write-backs of the RX batch being written, DONE not yet set */
@@ -94,10 +110,54 @@ emu_db(struct emu_func *f, uint16_t fq, uint32_t which)
 	return (volatile uint32_t *)(f->bar0 + base + which);
 }
 
-static void *
-emu_dma(struct emu_func *f, uint64_t iova, uint64_t len, bool write)
+/* Take @p f's lock for reading, with nothing known of its DMA map. */
+static void
+emu_func_hold(struct emu_dp *dp, struct emu_func *f)
 {
-	return f->dev->ops.dma_ptr(f->dev->ops_ctx, f, iova, len, write);
+	pthread_rwlock_rdlock(&f->lock);
+	dp->win.f = NULL;
+}
+
+static void
+emu_func_release(struct emu_dp *dp, struct emu_func *f)
+{
+	dp->win.f = NULL;
+	pthread_rwlock_unlock(&f->lock);
+}
+
+static void * __attribute__((noinline))
+emu_dma_slow(struct emu_dp *dp, struct emu_func *f, uint64_t iova, uint64_t len, bool write)
+{
+	const struct emu_dev_ops *ops = &f->dev->ops;
+	struct emu_dma_win *w = &dp->win;
+	uint64_t first, last;
+	uint8_t *host;
+	bool writable;
+
+	if (ops->dma_window == NULL)
+		return ops->dma_ptr(f->dev->ops_ctx, f, iova, len, write);
+	host = ops->dma_window(f->dev->ops_ctx, f, iova, len, write, &first, &last, &writable);
+	if (host == NULL)
+		return NULL;
+	w->f = f;
+	w->first = first;
+	w->last = last;
+	w->host = host;
+	w->writable = writable;
+	return host + (iova - first);
+}
+
+/* Host pointer of [iova, iova + len) of @p f, whose lock the caller holds. */
+static inline void *
+emu_dma(struct emu_dp *dp, struct emu_func *f, uint64_t iova, uint64_t len, bool write)
+{
+	const struct emu_dma_win *w = &dp->win;
+	uint64_t last;
+
+	if (w->f == f && len != 0 && !__builtin_add_overflow(iova, len - 1, &last) &&
+	    iova >= w->first && last <= w->last && (w->writable || !write))
+		return w->host + (iova - w->first);
+	return emu_dma_slow(dp, f, iova, len, write);
 }
 
 /* A completion: fire if armed, else remember it (QINT_ARM fires at once then). */
@@ -115,13 +175,13 @@ emu_queue_complete_irq(struct emu_func *f, struct emu_queue *q)
 
 /* @p qid is the queue as a FAULT event names it (SVNIC_EQ_FAULT_Q_TX | fq for TX). */
 static void
-emu_head_wb(struct emu_func *f, struct emu_queue *q, uint32_t qid)
+emu_head_wb(struct emu_dp *dp, struct emu_func *f, struct emu_queue *q, uint32_t qid)
 {
 	uint32_t *p;
 
 	if (q->head_wb_addr == 0)
 		return;
-	p = emu_dma(f, q->head_wb_addr, 4, true);
+	p = emu_dma(dp, f, q->head_wb_addr, 4, true);
 	if (p == NULL) {
 		/* checked like every other DMA of the function */
 		emu_func_fault(f, emu_dma_fault_reason(f, q->head_wb_addr, 4, true), qid,
@@ -187,7 +247,7 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		emu_func_fault(f, SVNIC_EQ_FAULT_DOORBELL, SVNIC_EQ_FAULT_Q_TX | fq, tail);
 		return 0;
 	}
-	ring = emu_dma(f, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
+	ring = emu_dma(dp, f, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
 	if (ring == NULL) {
 		emu_func_fault(f, emu_dma_fault_reason(f, q->ring_addr, (uint64_t)q->ring_size *
 						       sizeof(*ring), true),
@@ -214,7 +274,7 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 
 			dp->tx_addr[k] = __atomic_load_n(&d->addr, __ATOMIC_RELAXED);
 			dp->tx_len[k] = __atomic_load_n(&d->len, __ATOMIC_RELAXED);
-			dp->tx_src[k] = emu_dma(f, dp->tx_addr[k], dp->tx_len[k], false);
+			dp->tx_src[k] = emu_dma(dp, f, dp->tx_addr[k], dp->tx_len[k], false);
 			if (dp->tx_src[k] != NULL)
 				__builtin_prefetch(dp->tx_src[k]);
 		}
@@ -262,7 +322,7 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 			    dp->tx_len[k] == seg)
 				src = dp->tx_src[k];
 			else
-				src = emu_dma(f, addr, seg, false);
+				src = emu_dma(dp, f, addr, seg, false);
 			if (src == NULL) {
 				emu_func_fault(f, SVNIC_EQ_FAULT_DMA_UNMAPPED,
 					       SVNIC_EQ_FAULT_Q_TX | fq, addr);
@@ -313,7 +373,7 @@ emu_tx_queue(struct emu_dp *dp, struct emu_func *f, uint16_t fq)
 		dp->nb_pkts++;
 	}
 	if (done > 0) {
-		emu_head_wb(f, q, SVNIC_EQ_FAULT_Q_TX | fq);
+		emu_head_wb(dp, f, q, SVNIC_EQ_FAULT_Q_TX | fq);
 		emu_queue_complete_irq(f, q);
 	}
 	return done;
@@ -400,7 +460,7 @@ emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
 			return 0;
 		}
 		rd = &ring[q->head & mask];
-		buf = first_buf != NULL ? first_buf : emu_dma(g, rd->read.addr, len, true);
+		buf = first_buf != NULL ? first_buf : emu_dma(dp, g, rd->read.addr, len, true);
 		if (buf == NULL) {
 			emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, len, true),
 				       q->fq, rd->read.addr);
@@ -446,7 +506,7 @@ emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
 		struct svnic_rx_desc_wb wb;
 
 		if (frame != NULL) {
-			void *buf = emu_dma(g, rd->read.addr, chunk, true);
+			void *buf = emu_dma(dp, g, rd->read.addr, chunk, true);
 
 			if (buf == NULL) {
 				emu_func_fault(g, emu_dma_fault_reason(g, rd->read.addr, chunk,
@@ -494,7 +554,7 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 	unsigned int i, nb = 0, idx[EMU_DL_MAX];
 	bool usable, faulted = false;
 
-	pthread_rwlock_rdlock(&g->lock);
+	emu_func_hold(dp, g);
 	usable = __atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) && q->owner == g && !g->faulted;
 	if (usable) {
 		tail = __atomic_load_n(emu_db(g, q->fq, SVNIC_DB_RX_TAIL), __ATOMIC_ACQUIRE);
@@ -504,7 +564,7 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 		}
 	}
 	if (usable && !faulted) {
-		ring = emu_dma(g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
+		ring = emu_dma(dp, g, q->ring_addr, (uint64_t)q->ring_size * sizeof(*ring), true);
 		if (ring == NULL) {
 			emu_func_fault(g, emu_dma_fault_reason(g, q->ring_addr,
 							       (uint64_t)q->ring_size *
@@ -540,7 +600,7 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 		for (k = 0; k < ahead; k += 4)
 			__builtin_prefetch(&ring[(q->head + k) & mask], 1);
 		for (k = 0; k < ahead; k++) {
-			dp->rx_bufs[k] = emu_dma(g, ring[(q->head + k) & mask].read.addr,
+			dp->rx_bufs[k] = emu_dma(dp, g, ring[(q->head + k) & mask].read.addr,
 						 q->buf_size, true);
 			if (dp->rx_bufs[k] != NULL)
 				__builtin_prefetch(dp->rx_bufs[k], 1);
@@ -563,10 +623,10 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 	/* a fault leaves the descriptors written so far: the driver may take them */
 	emu_rx_wb_flush(dp);
 	if (done > 0) {
-		emu_head_wb(g, q, q->fq);
+		emu_head_wb(dp, g, q, q->fq);
 		emu_queue_complete_irq(g, q);
 	}
-	pthread_rwlock_unlock(&g->lock);
+	emu_func_release(dp, g);
 }
 
 /* Write every pending delivery, queue by queue, each queue's in order. */
@@ -695,7 +755,8 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	for (i = 0; i < dp->nb_pkts; i++) {
 		struct emu_pkt *p = &dp->pkts[i];
 
-		if (svnic_sw_forward(dev->sw, p->src_vport, p->data, p->len, now, &dp->res) < 0)
+		if (svnic_sw_forward_cached(dev->sw, &dp->swc, p->src_vport, p->data, p->len,
+					    now, &dp->res) < 0)
 			continue;
 		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++) {
@@ -711,8 +772,8 @@ emu_switch_and_deliver(struct emu_dp *dp)
 	for (i = 0; i < dp->nb_back; i++) {
 		struct emu_pkt *p = dp->back[i];
 
-		if (svnic_sw_forward(dev->sw, SVNIC_SW_UPLINK, p->data, p->len, now,
-				     &dp->res) < 0)
+		if (svnic_sw_forward_cached(dev->sw, &dp->swc, SVNIC_SW_UPLINK, p->data,
+					    p->len, now, &dp->res) < 0)
 			continue;
 		emu_note_counted(dp);
 		for (j = 0; j < dp->res.nb_dests; j++)
@@ -766,10 +827,10 @@ emu_poll_func(struct emu_dp *dp, struct emu_func *f)
 	 */
 	if (dp->dev->cfg.tx_lag_us != 0)
 		usleep(dp->dev->cfg.tx_lag_us);
-	pthread_rwlock_rdlock(&f->lock);
+	emu_func_hold(dp, f);
 	/* A VF moves packets only while the PF's VF MSE lets its BARs decode. */
 	if (f->faulted || (f->is_vf && !dp->dev->vf_mse)) {
-		pthread_rwlock_unlock(&f->lock);
+		emu_func_release(dp, f);
 		return 0;
 	}
 	nq = f->is_vf ? f->nb_qp : dp->dev->cfg.total_queue_pairs;
@@ -791,16 +852,16 @@ emu_poll_func(struct emu_dp *dp, struct emu_func *f)
 				/* more may wait: leave the bit for the next pass */
 				__atomic_or_fetch(emu_summary(f, w), 1ull << (fq % 64),
 						  __ATOMIC_SEQ_CST);
-				pthread_rwlock_unlock(&f->lock);
+				emu_func_release(dp, f);
 				emu_switch_and_deliver(dp);
-				pthread_rwlock_rdlock(&f->lock);
+				emu_func_hold(dp, f);
 				if (f->faulted)
 					goto out;
 			}
 		}
 	}
 out:
-	pthread_rwlock_unlock(&f->lock);
+	emu_func_release(dp, f);
 	if (dp->nb_pkts > 0)
 		emu_switch_and_deliver(dp);
 	return work;

@@ -1035,9 +1035,10 @@ void
 emu_func_dma_changed(struct emu_func *f)
 {
 	/*
-	 * Nothing to drop: the device keeps no pointer into guest memory between
-	 * two uses; every DMA translates again under the function's lock, which
-	 * the caller holds for writing while the map changes.
+	 * Nothing to drop: the device keeps no pointer into guest memory across
+	 * two holds of the function's lock (the datapath forgets its DMA window
+	 * when it lets go), and the caller holds it for writing while the map
+	 * changes.
 	 */
 	(void)f;
 }

@@ -46,6 +46,14 @@ struct emu_dev_ops {
 	 * held (either mode).
 	 */
 	void *(*dma_ptr)(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool write);
+	/*
+	 * Optional, for the datapath: dma_ptr() for the whole window that holds
+	 * [iova, iova + len). Returns the host address of its first byte, with
+	 * *first and *last its first and last IOVA and *writable whether it may be
+	 * written, or NULL where dma_ptr() would. Valid until f's lock is released.
+	 */
+	uint8_t *(*dma_window)(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len,
+			       bool write, uint64_t *first, uint64_t *last, bool *writable);
 	/* Raise MSI-X vector @p vector of @p f (an eventfd write). Any thread. */
 	void (*irq)(void *ctx, struct emu_func *f, uint16_t vector);
 	/*

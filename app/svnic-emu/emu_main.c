@@ -274,6 +274,27 @@ glue_dma_ptr(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool wr
 				       (write ? VFIO_USER_DMA_PROT_WRITE : 0));
 }
 
+static uint8_t *
+glue_dma_window(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool write,
+		uint64_t *first, uint64_t *last, bool *writable)
+{
+	const struct vfio_user_dma_region *r;
+	struct emu_glue_fn *g = f->glue;
+	uint32_t need = VFIO_USER_DMA_PROT_READ | (write ? VFIO_USER_DMA_PROT_WRITE : 0);
+
+	(void)ctx;
+	if (g == NULL || g->srv == NULL)
+		return NULL;
+	/* the checks of vfio_user_dma_translate(), for the whole window */
+	r = vfio_user_dma_find(vfio_user_server_dma(g->srv), iova, len);
+	if (r == NULL || (need & ~r->prot) != 0 || r->vaddr == NULL)
+		return NULL;
+	*first = r->iova;
+	*last = r->iova + (r->len - 1);
+	*writable = (r->prot & VFIO_USER_DMA_PROT_WRITE) != 0;
+	return r->vaddr;
+}
+
 static void
 glue_irq(void *ctx, struct emu_func *f, uint16_t vector)
 {
@@ -517,7 +538,8 @@ main(int argc, char **argv)
 		.perm_mac = { 0x02, 0x53, 0x56, 0x00, 0x00, 0x00 },
 	};
 	struct emu_dev_ops ops = {
-		.dma_ptr = glue_dma_ptr, .irq = glue_irq, .vfs_changed = glue_vfs_changed,
+		.dma_ptr = glue_dma_ptr, .dma_window = glue_dma_window, .irq = glue_irq,
+		.vfs_changed = glue_vfs_changed,
 	};
 	struct svnic_uplink_opts uopts = { 0 };
 	struct svnic_uplink_spec uspec;

@@ -83,9 +83,19 @@ struct svnic_sw_vport {
 	uint32_t rss_win[SVNIC_SW_RSS_IN_MAX * 8];	/* key window at each input bit */
 };
 
+/* The last generation handed out; 0 is never one (a zeroed cache entry). */
+static uint64_t svnic_sw_gen_last;
+
 struct svnic_sw {
 	uint16_t nb_vports;
 	bool uplink_up;
+	/*
+	 * Renewed by every configuration call: a decision a svnic_sw_cache
+	 * learnt under another generation is never replayed. Drawn from one
+	 * counter for all switches, so that a cache that outlives its switch
+	 * (or serves another) cannot match a generation by chance.
+	 */
+	uint64_t gen;
 	uint64_t enabled_bm[SVNIC_SW_BM_WORDS];
 	uint64_t promisc_bm[SVNIC_SW_BM_WORDS];
 	uint64_t mcast_bm[SVNIC_SW_BM_WORDS];	/* allmulti, or a non-empty list */
@@ -536,11 +546,18 @@ svnic_sw_port_stats(struct svnic_sw *sw, uint16_t port)
 	return &sw->stats[port == SVNIC_SW_UPLINK ? sw->nb_vports : port];
 }
 
+/* svnic_sw_out_len() for this file's per-frame paths, where a call costs */
+static inline size_t
+svnic_sw_out_len_of(uint16_t payload_off, const struct svnic_sw_dest *d, size_t len)
+{
+	return 12 + (d->tpid != 0 ? 4 : 0) + (len - payload_off) + 2;
+}
+
 size_t
 svnic_sw_out_len(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 		 size_t len)
 {
-	return 12 + (d->tpid != 0 ? 4 : 0) + (len - res->payload_off) + 2;
+	return svnic_sw_out_len_of(res->payload_off, d, len);
 }
 
 static void
@@ -585,7 +602,7 @@ svnic_sw_deliver(struct svnic_sw *sw, struct svnic_sw_pkt *p, struct svnic_sw_re
 		d->tci = p->tci;
 	}
 	svnic_sw_rss_apply(v, p, d);
-	out_len = svnic_sw_out_len(res, d, p->len);
+	out_len = svnic_sw_out_len_of(res->payload_off, d, p->len);
 	st->rx_packets++;
 	st->rx_bytes += out_len;
 	qs = &sw->qstats[(size_t)id * SVNIC_SW_QUEUES_MAX + d->queue];
@@ -611,7 +628,7 @@ svnic_sw_deliver_uplink(struct svnic_sw *sw, struct svnic_sw_pkt *p,
 	d->tpid = p->tpid;
 	d->tci = p->tci;
 	st->rx_packets++;
-	st->rx_bytes += svnic_sw_out_len(res, d, p->len);
+	st->rx_bytes += svnic_sw_out_len_of(res->payload_off, d, p->len);
 }
 
 static void
@@ -719,17 +736,40 @@ svnic_sw_ingress(struct svnic_sw *sw, struct svnic_sw_pkt *p, uint64_t now_ns)
 	return SVNIC_SW_DROP_NONE;
 }
 
-int
-svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t len,
-		 uint64_t now_ns, struct svnic_sw_result *res)
+static inline void
+svnic_sw_pkt_init(struct svnic_sw_pkt *p, uint16_t src, const uint8_t *frame, size_t len)
+{
+	/* field by field: the RSS input is only read as far as the parser wrote it */
+	p->frame = frame;
+	p->len = len;
+	p->src = src;
+	p->vkey = 0;
+	p->tpid = 0;
+	p->tci = 0;
+	p->payload_off = 0;
+	p->ethertype = 0;
+	p->rss_parsed = false;
+	p->rss_l3_len = 0;
+	p->rss_l4_len = 0;
+	p->rss_l3_type = 0;
+	p->rss_l4_type = 0;
+	memset(p->added, 0, sizeof(p->added));
+}
+
+/*
+ * svnic_sw_forward() past its argument checks. @p clean tells whether the
+ * decision is one a cache may replay: nothing was dropped on the way, so
+ * every counter it charged is the source's tx or a destination's rx.
+ */
+static void
+svnic_sw_forward_one(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t len,
+		     uint64_t now_ns, struct svnic_sw_result *res, bool *clean)
 {
 	struct svnic_sw_stats *st;
 	struct svnic_sw_pkt p;
 	enum svnic_sw_drop drop;
 
-	if (sw == NULL || res == NULL || (frame == NULL && len != 0) ||
-	    (src != SVNIC_SW_UPLINK && src >= sw->nb_vports) || len > SVNIC_SW_FRAME_MAX)
-		return -EINVAL;
+	*clean = false;
 	res->drop = SVNIC_SW_DROP_NONE;
 	res->nb_dests = 0;
 	res->payload_off = 0;
@@ -739,28 +779,14 @@ svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t
 		svnic_sw_bm_assign(res->counted, src, true);
 	st = svnic_sw_port_stats(sw, src);
 
-	/* field by field: the RSS input is only read as far as the parser wrote it */
-	p.frame = frame;
-	p.len = len;
-	p.src = src;
-	p.vkey = 0;
-	p.tpid = 0;
-	p.tci = 0;
-	p.payload_off = 0;
-	p.ethertype = 0;
-	p.rss_parsed = false;
-	p.rss_l3_len = 0;
-	p.rss_l4_len = 0;
-	p.rss_l3_type = 0;
-	p.rss_l4_type = 0;
-	memset(p.added, 0, sizeof(p.added));
+	svnic_sw_pkt_init(&p, src, frame, len);
 	drop = svnic_sw_ingress(sw, &p, now_ns);
 	if (drop != SVNIC_SW_DROP_NONE) {
 		st->drops[drop]++;
 		if (drop == SVNIC_SW_DROP_SPOOF)
 			st->tx_spoofed++;
 		res->drop = drop;
-		return 0;
+		return;
 	}
 	st->tx_packets++;
 	st->tx_bytes += len;
@@ -772,12 +798,205 @@ svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t
 	else
 		svnic_sw_unicast(sw, &p, res);
 
+	/* every drop counted on the way was noted in res->drop */
+	*clean = res->drop == SVNIC_SW_DROP_NONE && res->nb_dests != 0;
 	if (res->nb_dests != 0) {
 		res->drop = SVNIC_SW_DROP_NONE;
 	} else if (res->drop == SVNIC_SW_DROP_NONE) {
 		st->drops[SVNIC_SW_DROP_NO_DEST]++;
 		res->drop = SVNIC_SW_DROP_NO_DEST;
 	}
+}
+
+static bool
+svnic_sw_forward_args_ok(const struct svnic_sw *sw, uint16_t src, const uint8_t *frame,
+			 size_t len, const struct svnic_sw_result *res)
+{
+	return sw != NULL && res != NULL && (frame != NULL || len == 0) &&
+		(src == SVNIC_SW_UPLINK || src < sw->nb_vports) && len <= SVNIC_SW_FRAME_MAX;
+}
+
+int
+svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t len,
+		 uint64_t now_ns, struct svnic_sw_result *res)
+{
+	bool clean;
+
+	if (!svnic_sw_forward_args_ok(sw, src, frame, len, res))
+		return -EINVAL;
+	svnic_sw_forward_one(sw, src, frame, len, now_ns, res, &clean);
+	return 0;
+}
+
+/* ---- decision cache ---- */
+
+/* Bytes the key reads: the addresses, a tag and the EtherType after it. */
+#define SVNIC_SW_CACHE_MIN_LEN	18
+
+uint64_t
+svnic_sw_generation(const struct svnic_sw *sw)
+{
+	return sw == NULL ? 0 : sw->gen;
+}
+
+void
+svnic_sw_cache_init(struct svnic_sw_cache *c)
+{
+	if (c != NULL)
+		memset(c, 0, sizeof(*c));
+}
+
+/*
+ * The key: what the decision reads of the frame (ingress reads bytes 12..17
+ * only when 12..13 is a TPID; past them it reads the RSS tuple, which a
+ * replay hashes again) and the source port.
+ */
+static inline void
+svnic_sw_cache_key(const uint8_t *frame, uint16_t src, uint64_t *k0, uint64_t *k1,
+		   uint32_t *k2)
+{
+	/* bytes 14 and 15 are payload unless 12..13 is a TPID: masked off */
+	static const uint8_t untagged[8] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0, 0 };
+	uint16_t et = svnic_sw_be16(frame + 12);
+	uint16_t tag_tail = 0;
+	uint64_t mask;
+
+	memcpy(k0, frame, 8);
+	memcpy(k1, frame + 8, 8);
+	if (svnic_sw_is_tpid(et)) {
+		tag_tail = svnic_sw_be16(frame + 16);
+	} else {
+		/* one load and a mask: a key put together bytewise stalls the load */
+		memcpy(&mask, untagged, 8);
+		*k1 &= mask;
+	}
+	*k2 = (uint32_t)src << 16 | tag_tail;
+}
+
+static inline struct svnic_sw_cache_entry *
+svnic_sw_cache_slot(struct svnic_sw_cache *c, uint64_t k0, uint64_t k1, uint32_t k2)
+{
+	uint64_t h = (k0 ^ (k1 * 0xc2b2ae3d27d4eb4full) ^ k2) * 0x9e3779b97f4a7c15ull;
+
+	return &c->e[h >> 56 & (SVNIC_SW_CACHE_SIZE - 1)];
+}
+
+/* Replay @p e for this frame: the counters and RSS of svnic_sw_forward_one(). */
+static void
+svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e, uint16_t src,
+		      const uint8_t *frame, size_t len, struct svnic_sw_result *res)
+{
+	struct svnic_sw_stats *st = svnic_sw_port_stats(sw, src);
+	const struct svnic_sw_vport *v;
+	struct svnic_sw_pkt p;
+	unsigned int i;
+
+	res->drop = SVNIC_SW_DROP_NONE;
+	res->nb_dests = e->nb_dests;
+	res->payload_off = e->payload_off;
+	res->ethertype = e->ethertype;
+	memset(res->counted, 0, sizeof(res->counted));
+	if (src != SVNIC_SW_UPLINK)
+		svnic_sw_bm_assign(res->counted, src, true);
+	st->tx_packets++;
+	st->tx_bytes += len;
+	p.frame = NULL;		/* set up for the first destination with RSS */
+	for (i = 0; i < e->nb_dests; i++) {
+		struct svnic_sw_dest *d = &res->dests[i];
+		struct svnic_sw_queue_stats *qs;
+		size_t out_len;
+
+		memset(d, 0, sizeof(*d));
+		d->port = e->dests[i].port;
+		d->tpid = e->dests[i].tpid;
+		d->tci = e->dests[i].tci;
+		out_len = svnic_sw_out_len_of(e->payload_off, d, len);
+		st = svnic_sw_port_stats(sw, d->port);
+		st->rx_packets++;
+		st->rx_bytes += out_len;
+		if (d->port == SVNIC_SW_UPLINK)
+			continue;
+		svnic_sw_bm_assign(res->counted, d->port, true);
+		v = &sw->vports[d->port];
+		if (v->rss_types != 0) {
+			if (p.frame == NULL) {
+				svnic_sw_pkt_init(&p, src, frame, len);
+				p.payload_off = e->payload_off;
+				p.ethertype = e->ethertype;
+			}
+			svnic_sw_rss_apply(v, &p, d);
+		}
+		qs = &sw->qstats[(size_t)d->port * SVNIC_SW_QUEUES_MAX + d->queue];
+		qs->packets++;
+		qs->bytes += out_len;
+	}
+}
+
+/*
+ * Keep a clean decision when replaying it is exact: no rate limit at the
+ * source (its tokens depend on the clock), few enough destinations, and no
+ * port counted but the source and the destinations (a promiscuous VPort that
+ * refused the VLAN is marked counted without a destination).
+ */
+static void
+svnic_sw_cache_learn(const struct svnic_sw *sw, struct svnic_sw_cache_entry *e, uint16_t src,
+		     uint64_t k0, uint64_t k1, uint32_t k2, const struct svnic_sw_result *res)
+{
+	uint64_t expect[SVNIC_SW_PORT_WORDS];
+	unsigned int i;
+
+	if ((src != SVNIC_SW_UPLINK && sw->vports[src].rate_mbps != 0) ||
+	    res->nb_dests > SVNIC_SW_CACHE_DESTS)
+		return;
+	memset(expect, 0, sizeof(expect));
+	if (src != SVNIC_SW_UPLINK)
+		svnic_sw_bm_assign(expect, src, true);
+	for (i = 0; i < res->nb_dests; i++)
+		if (res->dests[i].port != SVNIC_SW_UPLINK)
+			svnic_sw_bm_assign(expect, res->dests[i].port, true);
+	if (memcmp(expect, res->counted, sizeof(expect)) != 0)
+		return;
+	e->gen = sw->gen;
+	e->k0 = k0;
+	e->k1 = k1;
+	e->k2 = k2;
+	e->payload_off = res->payload_off;
+	e->ethertype = res->ethertype;
+	e->nb_dests = res->nb_dests;
+	for (i = 0; i < res->nb_dests; i++) {
+		e->dests[i].port = res->dests[i].port;
+		e->dests[i].tpid = res->dests[i].tpid;
+		e->dests[i].tci = res->dests[i].tci;
+	}
+}
+
+int
+svnic_sw_forward_cached(struct svnic_sw *sw, struct svnic_sw_cache *c, uint16_t src,
+			const uint8_t *frame, size_t len, uint64_t now_ns,
+			struct svnic_sw_result *res)
+{
+	struct svnic_sw_cache_entry *e;
+	uint64_t k0, k1;
+	uint32_t k2;
+	bool clean;
+
+	if (c == NULL || !svnic_sw_forward_args_ok(sw, src, frame, len, res))
+		return -EINVAL;
+	if (len < SVNIC_SW_CACHE_MIN_LEN) {
+		svnic_sw_forward_one(sw, src, frame, len, now_ns, res, &clean);
+		return 0;
+	}
+	svnic_sw_cache_key(frame, src, &k0, &k1, &k2);
+	e = svnic_sw_cache_slot(c, k0, k1, k2);
+	if (e->gen == sw->gen && e->k0 == k0 && e->k1 == k1 && e->k2 == k2) {
+		c->hits++;
+		svnic_sw_cache_replay(sw, e, src, frame, len, res);
+		return 0;
+	}
+	c->misses++;
+	svnic_sw_forward_one(sw, src, frame, len, now_ns, res, &clean);
+	if (clean)
+		svnic_sw_cache_learn(sw, e, src, k0, k1, k2, res);
 	return 0;
 }
 
@@ -824,6 +1043,13 @@ svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 
 /* ---- configuration ---- */
 
+/* Configuration calls are rare, and switches may live in several threads. */
+static void
+svnic_sw_new_generation(struct svnic_sw *sw)
+{
+	sw->gen = __atomic_add_fetch(&svnic_sw_gen_last, 1, __ATOMIC_RELAXED);
+}
+
 static void
 svnic_sw_vport_defaults(struct svnic_sw_vport *v)
 {
@@ -860,6 +1086,7 @@ svnic_sw_create(uint16_t nb_vports)
 		goto err_stats;
 	sw->nb_vports = nb_vports;
 	sw->uplink_up = true;
+	svnic_sw_new_generation(sw);
 	for (i = 0; i < nb_vports; i++)
 		svnic_sw_vport_defaults(&sw->vports[i]);
 	return sw;
@@ -892,8 +1119,10 @@ svnic_sw_nb_vports(const struct svnic_sw *sw)
 void
 svnic_sw_set_uplink_link(struct svnic_sw *sw, bool up)
 {
-	if (sw != NULL)
+	if (sw != NULL) {
 		sw->uplink_up = up;
+		svnic_sw_new_generation(sw);
+	}
 }
 
 /* @return the VPort, or NULL after logging who asked for what. */
@@ -910,11 +1139,25 @@ svnic_sw_vport_lookup(const struct svnic_sw *sw, uint16_t id, const char *what)
 	return (struct svnic_sw_vport *)&sw->vports[id];
 }
 
+/*
+ * The VPort a configuration call changes: a new generation first, so that no
+ * cached decision taken under the old configuration is replayed.
+ */
+static struct svnic_sw_vport *
+svnic_sw_vport_edit(struct svnic_sw *sw, uint16_t id, const char *what)
+{
+	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, id, what);
+
+	if (v != NULL)
+		svnic_sw_new_generation(sw);
+	return v;
+}
+
 int
 svnic_sw_vport_setup(struct svnic_sw *sw, uint16_t vport, uint16_t func_id,
 		     uint16_t nb_queues)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "setup");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "setup");
 	unsigned int i;
 
 	if (v == NULL)
@@ -938,7 +1181,7 @@ svnic_sw_vport_setup(struct svnic_sw *sw, uint16_t vport, uint16_t func_id,
 int
 svnic_sw_vport_set_enabled(struct svnic_sw *sw, uint16_t vport, bool enabled)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "enable");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "enable");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -950,7 +1193,7 @@ svnic_sw_vport_set_enabled(struct svnic_sw *sw, uint16_t vport, bool enabled)
 int
 svnic_sw_vport_reset(struct svnic_sw *sw, uint16_t vport)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "reset");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "reset");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -963,7 +1206,7 @@ svnic_sw_vport_reset(struct svnic_sw *sw, uint16_t vport)
 int
 svnic_sw_vport_set_link(struct svnic_sw *sw, uint16_t vport, enum svnic_sw_link link)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "link");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "link");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -977,7 +1220,7 @@ svnic_sw_vport_set_link(struct svnic_sw *sw, uint16_t vport, enum svnic_sw_link 
 int
 svnic_sw_vport_set_mac(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "set MAC");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "set MAC");
 
 	if (v == NULL || mac == NULL)
 		return -EINVAL;
@@ -1007,7 +1250,7 @@ svnic_sw_find_mac(const uint8_t (*list)[6], unsigned int n, const uint8_t *mac)
 int
 svnic_sw_vport_add_uc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "add unicast");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "add unicast");
 
 	if (v == NULL || mac == NULL || (mac[0] & 1) != 0 || svnic_sw_mac_is_zero(mac))
 		return -EINVAL;
@@ -1025,7 +1268,7 @@ svnic_sw_vport_add_uc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 int
 svnic_sw_vport_del_uc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "delete unicast");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "delete unicast");
 	int i;
 
 	if (v == NULL || mac == NULL)
@@ -1054,7 +1297,7 @@ svnic_sw_mc_changed(struct svnic_sw *sw, uint16_t vport)
 int
 svnic_sw_vport_add_mc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "add multicast");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "add multicast");
 
 	if (v == NULL || mac == NULL || (mac[0] & 1) == 0)
 		return -EINVAL;
@@ -1070,7 +1313,7 @@ svnic_sw_vport_add_mc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 int
 svnic_sw_vport_del_mc(struct svnic_sw *sw, uint16_t vport, const uint8_t mac[6])
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "delete multicast");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "delete multicast");
 	int i;
 
 	if (v == NULL || mac == NULL)
@@ -1088,7 +1331,7 @@ int
 svnic_sw_vport_set_mc_list(struct svnic_sw *sw, uint16_t vport, const uint8_t (*macs)[6],
 			   unsigned int n)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "multicast list");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "multicast list");
 	unsigned int i, k = 0;
 
 	if (v == NULL || n > SVNIC_SW_MC_MAX || (n != 0 && macs == NULL))
@@ -1107,7 +1350,7 @@ svnic_sw_vport_set_mc_list(struct svnic_sw *sw, uint16_t vport, const uint8_t (*
 int
 svnic_sw_vport_set_promisc(struct svnic_sw *sw, uint16_t vport, bool on)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "promiscuous");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "promiscuous");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -1119,7 +1362,7 @@ svnic_sw_vport_set_promisc(struct svnic_sw *sw, uint16_t vport, bool on)
 int
 svnic_sw_vport_set_allmulti(struct svnic_sw *sw, uint16_t vport, bool on)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "all-multicast");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "all-multicast");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -1132,7 +1375,7 @@ int
 svnic_sw_vport_set_port_vlan(struct svnic_sw *sw, uint16_t vport, uint16_t vid, uint8_t qos,
 			     uint16_t tpid)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "port VLAN");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "port VLAN");
 	uint16_t vkey;
 	unsigned int i;
 
@@ -1161,7 +1404,7 @@ svnic_sw_vport_set_port_vlan(struct svnic_sw *sw, uint16_t vport, uint16_t vid, 
 int
 svnic_sw_vport_vlan_filter(struct svnic_sw *sw, uint16_t vport, uint16_t vid, bool on)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "VLAN filter");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "VLAN filter");
 
 	if (v == NULL || vid == 0 || vid > SVNIC_SW_VLAN_MAX)
 		return -EINVAL;
@@ -1172,7 +1415,7 @@ svnic_sw_vport_vlan_filter(struct svnic_sw *sw, uint16_t vport, uint16_t vid, bo
 int
 svnic_sw_vport_set_spoofchk(struct svnic_sw *sw, uint16_t vport, bool on)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "spoof check");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "spoof check");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -1183,7 +1426,7 @@ svnic_sw_vport_set_spoofchk(struct svnic_sw *sw, uint16_t vport, bool on)
 int
 svnic_sw_vport_set_trust(struct svnic_sw *sw, uint16_t vport, bool on)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "trust");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "trust");
 
 	if (v == NULL)
 		return -EINVAL;
@@ -1195,7 +1438,7 @@ int
 svnic_sw_vport_set_rate(struct svnic_sw *sw, uint16_t vport, uint32_t mbps,
 			uint32_t burst_bytes)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "tx rate");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "tx rate");
 	uint64_t burst = burst_bytes;
 
 	if (v == NULL)
@@ -1222,7 +1465,7 @@ svnic_sw_vport_set_rate(struct svnic_sw *sw, uint16_t vport, uint32_t mbps,
 int
 svnic_sw_vport_set_rss(struct svnic_sw *sw, uint16_t vport, const struct svnic_sw_rss_cfg *rss)
 {
-	struct svnic_sw_vport *v = svnic_sw_vport_lookup(sw, vport, "RSS");
+	struct svnic_sw_vport *v = svnic_sw_vport_edit(sw, vport, "RSS");
 	unsigned int i;
 
 	if (v == NULL || rss == NULL)

@@ -305,6 +305,62 @@ int svnic_sw_vport_get(const struct svnic_sw *sw, uint16_t vport,
 int svnic_sw_forward(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, size_t len,
 		     uint64_t now_ns, struct svnic_sw_result *res);
 
+#define SVNIC_SW_CACHE_SIZE	256	/**< decisions a svnic_sw_cache holds */
+#define SVNIC_SW_CACHE_DESTS	2	/**< destinations of a decision it holds */
+
+/** One decision of a svnic_sw_cache; the switch's own business. */
+struct svnic_sw_cache_entry {
+	uint64_t gen;		/**< switch generation it was learnt in; 0 empty */
+	uint64_t k0;		/**< frame bytes 0..7 */
+	uint64_t k1;		/**< bytes 8..15; 14 and 15 zero unless a tag */
+	uint32_t k2;		/**< the source port, then bytes 16..17 of a tag */
+	uint16_t payload_off;
+	uint16_t ethertype;
+	uint16_t nb_dests;
+	struct {
+		uint16_t port;
+		uint16_t tpid;
+		uint16_t tci;
+	} dests[SVNIC_SW_CACHE_DESTS];
+};
+
+/**
+ * The decisions a datapath thread took lately, to replay for the next frames
+ * with the same headers. Keyed on the source port, both MAC addresses, the
+ * EtherType and the tag when there is one; a decision is kept only when no
+ * per-frame input other than the length and the RSS tuple could change it
+ * (no tx rate limit on the source, nothing dropped, at most
+ * SVNIC_SW_CACHE_DESTS destinations), and is valid only in the switch
+ * generation it was learnt in: every configuration call starts a new one.
+ * A replay charges the same counters and computes RSS per frame, so the
+ * result is what svnic_sw_forward() gives. Zeroed memory is an empty cache.
+ * Used only under the same serialization as svnic_sw_forward(), by one thread.
+ */
+struct svnic_sw_cache {
+	uint64_t hits;
+	uint64_t misses;
+	struct svnic_sw_cache_entry e[SVNIC_SW_CACHE_SIZE];
+};
+
+/** Empty @p c. */
+void svnic_sw_cache_init(struct svnic_sw_cache *c);
+
+/**
+ * svnic_sw_forward() that first looks the frame up in @p c and replays the
+ * decision found there, or learns the decision it takes.
+ *
+ * @return as svnic_sw_forward(); -EINVAL also for a NULL @p c.
+ */
+int svnic_sw_forward_cached(struct svnic_sw *sw, struct svnic_sw_cache *c, uint16_t src,
+			    const uint8_t *frame, size_t len, uint64_t now_ns,
+			    struct svnic_sw_result *res);
+
+/**
+ * @return the switch's configuration generation: every configuration call
+ *   that may change a decision moves it on (tests use it).
+ */
+uint64_t svnic_sw_generation(const struct svnic_sw *sw);
+
 /** @return the length of the frame delivered to @p d (see struct svnic_sw_result). */
 size_t svnic_sw_out_len(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 			size_t len);

@@ -12,6 +12,9 @@
  * only gets frames of its VLAN and untagged, queues within range, and the
  * assembled output is what the result describes. ASan catches any read past
  * the frame (each frame is copied to a buffer of exactly its length).
+ *
+ * A twin switch, configured the same way, forwards every frame through a
+ * decision cache: its results and all its counters must be the plain ones.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -73,6 +76,8 @@ static struct shadow sh[NB] = {
 };
 
 static struct svnic_sw *sw;
+static struct svnic_sw *twin;		/* forwards through the cache */
+static struct svnic_sw_cache cache;
 static bool uplink_up = true;
 static uint64_t now_ns;
 
@@ -84,33 +89,31 @@ fuzz_check(bool ok)
 }
 
 static void
-fuzz_setup(void)
+fuzz_configure(struct svnic_sw *t)
 {
 	struct svnic_sw_rss_cfg rss;
 	uint16_t i, q;
 
-	sw = svnic_sw_create(NB);
-	fuzz_check(sw != NULL);
 	for (i = 0; i < NB; i++) {
 		const struct shadow *s = &sh[i];
 
-		fuzz_check(svnic_sw_vport_setup(sw, i, i, s->nb_queues) == 0);
-		fuzz_check(svnic_sw_vport_set_port_vlan(sw, i, s->pvid, s->pqos,
+		fuzz_check(svnic_sw_vport_setup(t, i, i, s->nb_queues) == 0);
+		fuzz_check(svnic_sw_vport_set_port_vlan(t, i, s->pvid, s->pqos,
 							s->ptpid ? s->ptpid : 0x8100) == 0);
-		fuzz_check(svnic_sw_vport_set_mac(sw, i, s->mac) == 0);
+		fuzz_check(svnic_sw_vport_set_mac(t, i, s->mac) == 0);
 		if (s->has_uc)
-			fuzz_check(svnic_sw_vport_add_uc(sw, i, s->uc) == 0);
+			fuzz_check(svnic_sw_vport_add_uc(t, i, s->uc) == 0);
 		if (s->has_mc)
-			fuzz_check(svnic_sw_vport_add_mc(sw, i, s->mc) == 0);
+			fuzz_check(svnic_sw_vport_add_mc(t, i, s->mc) == 0);
 		for (q = 0; q < 2; q++)
 			if (s->filters[q] != 0)
-				fuzz_check(svnic_sw_vport_vlan_filter(sw, i, s->filters[q],
+				fuzz_check(svnic_sw_vport_vlan_filter(t, i, s->filters[q],
 								      true) == 0);
-		fuzz_check(svnic_sw_vport_set_allmulti(sw, i, s->allmulti) == 0);
-		fuzz_check(svnic_sw_vport_set_promisc(sw, i, s->promisc) == 0);
-		fuzz_check(svnic_sw_vport_set_spoofchk(sw, i, s->spoofchk) == 0);
-		fuzz_check(svnic_sw_vport_set_link(sw, i, s->link) == 0);
-		fuzz_check(svnic_sw_vport_set_rate(sw, i, s->rate, s->rate ? 1600 : 0) == 0);
+		fuzz_check(svnic_sw_vport_set_allmulti(t, i, s->allmulti) == 0);
+		fuzz_check(svnic_sw_vport_set_promisc(t, i, s->promisc) == 0);
+		fuzz_check(svnic_sw_vport_set_spoofchk(t, i, s->spoofchk) == 0);
+		fuzz_check(svnic_sw_vport_set_link(t, i, s->link) == 0);
+		fuzz_check(svnic_sw_vport_set_rate(t, i, s->rate, s->rate ? 1600 : 0) == 0);
 		if (s->nb_queues > 1) {
 			memset(&rss, 0, sizeof(rss));
 			rss.hash_types = i == 0 ? SVNIC_RSS_HF_IPV4 | SVNIC_RSS_HF_IPV6_UDP :
@@ -121,9 +124,47 @@ fuzz_setup(void)
 			rss.table_len = 16;
 			for (q = 0; q < 16; q++)
 				rss.table[q] = (uint16_t)((q * 3) % s->nb_queues);
-			fuzz_check(svnic_sw_vport_set_rss(sw, i, &rss) == 0);
+			fuzz_check(svnic_sw_vport_set_rss(t, i, &rss) == 0);
 		}
-		fuzz_check(svnic_sw_vport_set_enabled(sw, i, s->enabled) == 0);
+		fuzz_check(svnic_sw_vport_set_enabled(t, i, s->enabled) == 0);
+	}
+}
+
+static void
+fuzz_setup(void)
+{
+	sw = svnic_sw_create(NB);
+	twin = svnic_sw_create(NB);
+	fuzz_check(sw != NULL && twin != NULL);
+	fuzz_configure(sw);
+	fuzz_configure(twin);
+}
+
+/* The cached twin decided @p res's frame the same way and counts the same. */
+static void
+fuzz_check_twin(uint16_t src, const uint8_t *f, size_t len, const struct svnic_sw_result *res)
+{
+	static struct svnic_sw_result tr;
+	struct svnic_sw_queue_stats qa, qb;
+	struct svnic_sw_stats a, b;
+	uint16_t i, q;
+
+	fuzz_check(svnic_sw_forward_cached(twin, &cache, src, f, len, now_ns, &tr) == 0);
+	fuzz_check(tr.drop == res->drop && tr.nb_dests == res->nb_dests &&
+		   tr.payload_off == res->payload_off && tr.ethertype == res->ethertype);
+	fuzz_check(memcmp(tr.counted, res->counted, sizeof(tr.counted)) == 0);
+	fuzz_check(memcmp(tr.dests, res->dests, res->nb_dests * sizeof(res->dests[0])) == 0);
+	for (i = 0; i <= NB; i++) {
+		uint16_t port = i < NB ? i : SVNIC_SW_UPLINK;
+
+		fuzz_check(svnic_sw_stats_get(sw, port, &a) == 0);
+		fuzz_check(svnic_sw_stats_get(twin, port, &b) == 0);
+		fuzz_check(memcmp(&a, &b, sizeof(a)) == 0);
+		for (q = 0; i < NB && q < sh[i].nb_queues; q++) {
+			fuzz_check(svnic_sw_queue_stats_get(sw, i, q, &qa) == 0);
+			fuzz_check(svnic_sw_queue_stats_get(twin, i, q, &qb) == 0);
+			fuzz_check(qa.packets == qb.packets && qa.bytes == qb.bytes);
+		}
 	}
 }
 
@@ -242,6 +283,7 @@ fuzz_one(unsigned int src_sel, const uint8_t *f, size_t len)
 	int n;
 
 	fuzz_check(svnic_sw_forward(sw, src, f, len, now_ns, &res) == 0);
+	fuzz_check_twin(src, f, len, &res);
 	expect = sh_expect(src_sel < NB ? src_sel : NB, f, len, &vkey);
 	fuzz_check((res.nb_dests == 0) == (res.drop != SVNIC_SW_DROP_NONE));
 	fuzz_check(res.nb_dests <= SVNIC_SW_DEST_MAX);
@@ -300,6 +342,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (flags & 1) {
 			uplink_up = !uplink_up;
 			svnic_sw_set_uplink_link(sw, uplink_up);
+			svnic_sw_set_uplink_link(twin, uplink_up);
 		}
 		now_ns += (uint64_t)(flags >> 1) * 10000;
 		/* exactly len bytes, so ASan sees any read past the end */

@@ -76,6 +76,7 @@ static struct {
 	bool stats_watch;
 	uint16_t stats_watch_vport;
 	uint64_t stats_watch_rx_packets;
+	unsigned int nb_windows;		/* dma_window() lookups that succeeded */
 } E;
 
 static struct guest *
@@ -106,6 +107,46 @@ fake_dma_ptr(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool wr
 	return g->mem + (iova - G_IOVA);
 }
 
+/*
+ * The map as windows: the read-only range, when there is one, splits it in
+ * three. While stats_watch is on each window is just the range asked for, so
+ * that every RX buffer is looked up through fake_dma_ptr().
+ */
+static uint8_t *
+fake_dma_window(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool write,
+		uint64_t *first, uint64_t *last, bool *writable)
+{
+	const struct guest *g;
+	uint64_t lo = G_IOVA, hi;
+	bool w = true;
+
+	if (fake_dma_ptr(ctx, f, iova, len, write) == NULL)
+		return NULL;
+	g = guest_of(f);
+	hi = G_IOVA + g->map_size - 1;
+	if (g->ro_lo < g->ro_hi) {
+		if (iova + len <= g->ro_lo) {
+			hi = g->ro_lo - 1;
+		} else if (iova >= g->ro_hi) {
+			lo = g->ro_hi;
+		} else {
+			/* touches the read-only range: a read, of just that range */
+			lo = iova;
+			hi = iova + len - 1;
+			w = false;
+		}
+	}
+	if (E.stats_watch) {
+		lo = iova;
+		hi = iova + len - 1;
+	}
+	E.nb_windows++;
+	*first = lo;
+	*last = hi;
+	*writable = w;
+	return g->mem + (lo - G_IOVA);
+}
+
 static void
 fake_irq(void *ctx, struct emu_func *f, uint16_t vector)
 {
@@ -127,6 +168,7 @@ fake_vfs_changed(void *ctx, uint16_t num_vfs)
 
 static const struct emu_dev_ops fake_ops = {
 	.dma_ptr = fake_dma_ptr,
+	.dma_window = fake_dma_window,
 	.irq = fake_irq,
 	.vfs_changed = fake_vfs_changed,
 };
@@ -1708,6 +1750,136 @@ test_dp_multi_seg_and_vlan(void)
 	env_down();
 }
 
+/* VF @p n faulted with DMA_PERM on RX buffer @p i of its queue 0, unwritten. */
+static void
+check_rx_perm_fault(uint16_t n, uint32_t i)
+{
+	const struct svnic_eq_entry *e;
+
+	CU_ASSERT(reg_rd(vf(n), SVNIC_REG_DEV_STATUS) & SVNIC_STATUS_FAULTED);
+	CU_ASSERT_EQUAL(rx_status(vf(n), 0, i), 0);
+	CU_ASSERT_EQUAL(gp(&E.vf_mem[n], RXB(0, i))[0], 0);
+	e = ev_last(SVNIC_EQ_EV_FAULT, n);
+	CU_ASSERT_FATAL(e != NULL);
+	CU_ASSERT_EQUAL(e->param0, SVNIC_EQ_FAULT_DMA_PERM);
+	CU_ASSERT_EQUAL(e->param1, 0);
+	CU_ASSERT_EQUAL(e->param2, RXB(0, i));
+}
+
+/*
+ * The datapath keeps a DMA window only while it holds the function's lock: a
+ * burst costs a lookup a hold rather than one a buffer, and a map that changes
+ * between two passes is seen by the second.
+ */
+static void
+test_dp_dma_window(void)
+{
+	uint8_t wire[60];
+	unsigned int before;
+	uint32_t i;
+
+	env_vf_ports();
+	rx_post(vf(1), 0, 0, 8);
+	for (i = 0; i < 4; i++) {
+		frame(gp(&E.pf_mem, TXB(0, i)), MAC_VF(1), MAC_PF, 100 + i, (uint8_t)i);
+		txd(pf(), 0, i)->addr = TXB(0, i);
+		txd(pf(), 0, i)->len = (uint16_t)(100 + i);
+		txd(pf(), 0, i)->flags = SVNIC_TXD_F_EOP | SVNIC_TXD_F_RS;
+	}
+	db_tx(pf(), 0, 4);
+	before = E.nb_windows;
+	poll_once();
+	for (i = 0; i < 4; i++) {
+		CU_ASSERT(tx_done(pf(), 0, i));
+		CU_ASSERT_EQUAL(rx_status(vf(1), 0, i), SVNIC_RXD_ST_DONE | SVNIC_RXD_ST_EOP);
+		CU_ASSERT(rx_matches(vf(1), 0, i, pf(), 0, i, 100 + i));
+	}
+	/* the PF's TX hold and VF 1's RX hold: a window each */
+	CU_ASSERT(E.nb_windows > before);
+	CU_ASSERT(E.nb_windows - before <= 2);
+
+	/*
+	 * VF 1's next RX buffer becomes read-only between two passes, and the
+	 * next frame for VF 1 comes from the wire: VF 1's window is the last one
+	 * the first pass found and the first one the second pass needs.
+	 */
+	E.vf_mem[1].ro_lo = RXB(0, 4);
+	E.vf_mem[1].ro_hi = RXB(0, 5);
+	frame(wire, MAC_VF(1), MAC_NOBODY, sizeof(wire), 9);
+	CU_ASSERT_EQUAL(svnic_uplink_send(E.ul, wire, sizeof(wire)), 0);
+	poll_once();
+	check_rx_perm_fault(1, 4);
+	E.vf_mem[1].ro_lo = E.vf_mem[1].ro_hi = 0;
+	env_down();
+}
+
+/*
+ * Frames around 2 KiB (with and without a tag VLAN_INS puts in) and far past
+ * it, in several TX segments: each comes back whole, scattered over RX
+ * buffers, whatever the staging does with frames of that size.
+ */
+static void
+test_dp_staging_sizes(void)
+{
+	static const uint32_t lens[] = { 2044, 2045, 2100, 3000, 9018 };
+	static uint8_t want[9100], got[9100];
+	struct svnic_aq_vport v;
+	uint32_t k, t = 0, r = 0;
+
+	env_up(true);
+	vport_init(&v, 0, SVNIC_AQ_FUNC_PF, 0, 2, MAC_PF);
+	v.mtu = 9000;
+	CU_ASSERT_EQUAL(aq_cmd(SVNIC_AQ_OP_VPORT_CREATE, 0, &v, sizeof(v), 0, 0), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_RX, RXR(0), SVNIC_AQ_QCFG_F_SCATTER, 0), 0);
+	CU_ASSERT_EQUAL(qcfg(0, 0, SVNIC_AQ_QTYPE_TX, TXR(0), 0, 0), 0);
+	CU_ASSERT_EQUAL(vlan_filter(SVNIC_AQ_OP_VLAN_FILTER_ADD, 0, 100), 0);
+	rx_post(pf(), 0, 0, RING_N - 1);
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		uint32_t off;
+
+		frame(want, MAC_NOBODY, MAC_PF, lens[k], (uint8_t)k);
+		for (off = 0; off < lens[k]; off += BUF_SZ, t++) {
+			struct svnic_tx_desc *d = txd(pf(), 0, t);
+			uint32_t seg = lens[k] - off < BUF_SZ ? lens[k] - off : BUF_SZ;
+
+			memcpy(gp(&E.pf_mem, TXB(0, t)), want + off, seg);
+			d->addr = TXB(0, t);
+			d->len = (uint16_t)seg;
+			d->flags = off + seg == lens[k] ? SVNIC_TXD_F_EOP | SVNIC_TXD_F_RS : 0;
+			/* the first two get a tag: 2048 bytes, then 2049 */
+			if (off == 0 && k < 2) {
+				d->flags |= SVNIC_TXD_F_VLAN_INS;
+				d->vlan_tci = 100;
+			}
+		}
+	}
+	db_tx(pf(), 0, t);
+	poll_once();
+	CU_ASSERT(tx_done(pf(), 0, t - 1));
+	for (k = 0; k < sizeof(lens) / sizeof(lens[0]); k++) {
+		uint32_t n = 0, expect = lens[k] + (k < 2 ? 4 : 0);
+		const union svnic_rx_desc *rd;
+
+		frame(want, MAC_NOBODY, MAC_PF, lens[k], (uint8_t)k);
+		if (k < 2) {
+			memmove(want + 16, want + 12, lens[k] - 12);
+			memcpy(want + 12, "\x81\x00\x00\x64", 4);
+		}
+		do {
+			rd = rxd(pf(), 0, r);
+			CU_ASSERT_FATAL(rd->wb.status & SVNIC_RXD_ST_DONE);
+			CU_ASSERT_FATAL(n + rd->wb.len <= sizeof(got));
+			memcpy(got + n, gp(&E.pf_mem, RXB(0, r)), rd->wb.len);
+			n += rd->wb.len;
+			r++;
+		} while (!(rd->wb.status & SVNIC_RXD_ST_EOP));
+		CU_ASSERT_EQUAL(n, expect);
+		CU_ASSERT_EQUAL(memcmp(got, want, expect), 0);
+	}
+	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_DEV_STATUS), SVNIC_STATUS_READY);
+	env_down();
+}
+
 /*
  * On the loopback, untagged frames come straight back and a frame tagged on
  * the way out goes through the uplink's queue: a burst that mixes them still
@@ -2352,14 +2524,7 @@ test_isolation_vf_ring_and_perm(void)
 	E.vf_mem[1].ro_hi = RXB(0, 1);
 	tx_one(pf(), 0, 0, MAC_VF(1), MAC_PF, 60, 0);
 	poll_once();
-	CU_ASSERT(reg_rd(vf(1), SVNIC_REG_DEV_STATUS) & SVNIC_STATUS_FAULTED);
-	CU_ASSERT_EQUAL(rx_status(vf(1), 0, 0), 0);
-	CU_ASSERT_EQUAL(gp(&E.vf_mem[1], RXB(0, 0))[0], 0);
-	e = ev_last(SVNIC_EQ_EV_FAULT, 1);
-	CU_ASSERT_FATAL(e != NULL);
-	CU_ASSERT_EQUAL(e->param0, SVNIC_EQ_FAULT_DMA_PERM);
-	CU_ASSERT_EQUAL(e->param1, 0);
-	CU_ASSERT_EQUAL(e->param2, RXB(0, 0));
+	check_rx_perm_fault(1, 0);
 	CU_ASSERT_EQUAL(reg_rd(pf(), SVNIC_REG_VF_FAULTED(0)), 2u);
 	/* the PF is untouched */
 	CU_ASSERT(tx_done(pf(), 0, 0));
@@ -2722,6 +2887,8 @@ static CU_TestInfo datapath_tests[] = {
 	UNIT_TEST(test_dp_tx_mtu),
 	UNIT_TEST(test_dp_loopback),
 	UNIT_TEST(test_dp_loopback_order),
+	UNIT_TEST(test_dp_dma_window),
+	UNIT_TEST(test_dp_staging_sizes),
 	UNIT_TEST(test_dp_rx_tail_clean),
 	UNIT_TEST(test_dp_multi_seg_and_vlan),
 	UNIT_TEST(test_dp_qint_arm),

@@ -976,20 +976,27 @@ mk_ip6(size_t off, unsigned int i, uint8_t proto)
 
 static struct svnic_sw_rss_cfg rss_cfg;
 
+/* Microsoft's key, a 64-entry table over 8 queues */
 static void
-rss_fixture(uint64_t types)
+rss_cfg_fill(struct svnic_sw_rss_cfg *c, uint64_t types)
 {
 	unsigned int i;
 
+	memset(c, 0, sizeof(*c));
+	c->hash_types = types;
+	c->key_len = 40;
+	memcpy(c->key, ms_key, 40);
+	c->table_len = 64;
+	for (i = 0; i < 64; i++)
+		c->table[i] = (uint16_t)((i * 5) % 8);
+}
+
+static void
+rss_fixture(uint64_t types)
+{
 	fixture();
 	CU_ASSERT_EQUAL(svnic_sw_vport_setup(sw, 1, 1, 8), 0);
-	memset(&rss_cfg, 0, sizeof(rss_cfg));
-	rss_cfg.hash_types = types;
-	rss_cfg.key_len = 40;
-	memcpy(rss_cfg.key, ms_key, 40);
-	rss_cfg.table_len = 64;
-	for (i = 0; i < 64; i++)
-		rss_cfg.table[i] = (uint16_t)((i * 5) % 8);
+	rss_cfg_fill(&rss_cfg, types);
 	CU_ASSERT_EQUAL(svnic_sw_vport_set_rss(sw, 1, &rss_cfg), 0);
 }
 
@@ -1219,6 +1226,314 @@ test_full_table(void)
 	sw = NULL;
 }
 
+/* ---- decision cache ---- */
+
+static struct svnic_sw_cache cache;
+
+static int
+fwdc(uint16_t src, size_t len)
+{
+	return svnic_sw_forward_cached(sw, &cache, src, frame, len, 0, &res);
+}
+
+static void
+test_cache_refused(void)
+{
+	fixture();
+	svnic_sw_cache_init(&cache);
+	mk_eth(mac_vf[1], mac_vf[0], 0x0800, 46);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(sw, NULL, 1, frame, 60, 0, &res), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(NULL, &cache, 1, frame, 60, 0, &res), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(sw, &cache, NB_VP, frame, 60, 0, &res), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(sw, &cache, 1, NULL, 60, 0, &res), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(sw, &cache, 1, frame, 60, 0, NULL), -EINVAL);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(sw, &cache, 1, frame, SVNIC_SW_FRAME_MAX + 1, 0,
+						&res), -EINVAL);
+	/* a runt is not looked up (its key would read past it), and still dropped */
+	CU_ASSERT_EQUAL(fwdc(1, 13), 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_RUNT);
+	CU_ASSERT_EQUAL(cache.hits + cache.misses, 0);
+}
+
+/* Forward the frame twice: the second time must be a replay. */
+static void
+fwdc_twice(uint16_t src, size_t len)
+{
+	uint64_t hits = cache.hits;
+
+	CU_ASSERT_EQUAL(fwdc(src, len), 0);
+	CU_ASSERT_EQUAL(fwdc(src, len), 0);
+	CU_ASSERT_EQUAL(cache.hits, hits + 1);
+}
+
+/* Each configuration change must reach frames whose decision is cached. */
+static void
+test_cache_invalidated(void)
+{
+	static const uint8_t zero[6];
+
+	fixture();
+	svnic_sw_cache_init(&cache);
+
+	/* the MAC moves from VPort 2 to VPort 3 */
+	mk_eth(mac_vf[1], mac_vf[0], 0x0800, 46);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(dests(), P(2));
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_mac(sw, 2, zero), 0);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_mac(sw, 3, mac_vf[1]), 0);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(dests(), P(3));
+
+	/* spoof check turned on for a source address that was let through */
+	mk_eth(mac_vf[1], mac_ext, 0x0800, 46);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(dests(), P(3));
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_spoofchk(sw, 1, true), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.nb_dests, 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_SPOOF);
+	CU_ASSERT_EQUAL(drops(1, SVNIC_SW_DROP_SPOOF), 1);
+
+	/* the destination's link goes down, then comes back */
+	mk_eth(mac_vf[1], mac_vf[0], 0x0800, 46);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_link(sw, 3, SVNIC_SW_LINK_DOWN), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_LINK_DOWN);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_link(sw, 3, SVNIC_SW_LINK_AUTO), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(dests(), P(3));
+
+	/* unknown unicast leaves by the uplink until the uplink's link goes */
+	mk_eth(mac_unknown, mac_vf[0], 0x0800, 46);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(dests(), UP_BIT);
+	svnic_sw_set_uplink_link(sw, false);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_link(sw, 1, SVNIC_SW_LINK_UP), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_LINK_DOWN);
+	svnic_sw_set_uplink_link(sw, true);
+
+	/* a port VLAN on the source: its frames are tagged on the uplink */
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(res.dests[0].tpid, 0);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_port_vlan(sw, 1, 9, 2, 0x8100), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(dests(), UP_BIT);
+	CU_ASSERT_EQUAL(res.dests[0].tpid, 0x8100);
+	CU_ASSERT_EQUAL(res.dests[0].tci, 9 | 2 << 13);
+
+	/* a rate limit on the source: every frame pays, cached or not */
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_rate(sw, 1, 1, 128), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.nb_dests, 1);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.nb_dests, 1);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_RATE);
+
+	/* disabled: nothing more from it */
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_rate(sw, 1, 0, 0), 0);
+	fwdc_twice(1, 60);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_enabled(sw, 1, false), 0);
+	CU_ASSERT_EQUAL(fwdc(1, 60), 0);
+	CU_ASSERT_EQUAL(res.drop, SVNIC_SW_DROP_DISABLED);
+}
+
+/* Every call that configures the switch starts a new generation. */
+static void
+test_cache_generations(void)
+{
+	static const uint8_t mc[1][6] = { { 0x01, 0x00, 0x5e, 0, 0, 9 } };
+	struct svnic_sw_rss_cfg rss = { .hash_types = SVNIC_RSS_HF_IPV4 };
+	struct svnic_sw_vport_info info;
+	struct svnic_sw_stats st;
+	uint64_t g;
+
+	fixture();
+#define MOVES_ON(call) do {						\
+		g = svnic_sw_generation(sw);				\
+		CU_ASSERT_EQUAL(call, 0);				\
+		CU_ASSERT_NOT_EQUAL(svnic_sw_generation(sw), g);	\
+	} while (0)
+	MOVES_ON(svnic_sw_vport_setup(sw, 1, 1, 2));
+	MOVES_ON(svnic_sw_vport_set_enabled(sw, 1, true));
+	MOVES_ON(svnic_sw_vport_set_link(sw, 1, SVNIC_SW_LINK_UP));
+	MOVES_ON(svnic_sw_vport_set_mac(sw, 1, mac_ext));
+	MOVES_ON(svnic_sw_vport_add_uc(sw, 1, mac_unknown));
+	MOVES_ON(svnic_sw_vport_del_uc(sw, 1, mac_unknown));
+	MOVES_ON(svnic_sw_vport_add_mc(sw, 1, mac_group));
+	MOVES_ON(svnic_sw_vport_del_mc(sw, 1, mac_group));
+	MOVES_ON(svnic_sw_vport_set_mc_list(sw, 1, mc, 1));
+	MOVES_ON(svnic_sw_vport_set_promisc(sw, 1, true));
+	MOVES_ON(svnic_sw_vport_set_allmulti(sw, 1, true));
+	MOVES_ON(svnic_sw_vport_set_port_vlan(sw, 1, 5, 0, 0x8100));
+	MOVES_ON(svnic_sw_vport_vlan_filter(sw, 2, 5, true));
+	MOVES_ON(svnic_sw_vport_set_spoofchk(sw, 1, true));
+	MOVES_ON(svnic_sw_vport_set_trust(sw, 1, true));
+	MOVES_ON(svnic_sw_vport_set_rate(sw, 1, 100, 0));
+	MOVES_ON(svnic_sw_vport_set_rss(sw, 1, &rss));
+	MOVES_ON(svnic_sw_vport_reset(sw, 1));
+	g = svnic_sw_generation(sw);
+	svnic_sw_set_uplink_link(sw, false);
+	CU_ASSERT_NOT_EQUAL(svnic_sw_generation(sw), g);
+#undef MOVES_ON
+	/* reading and counting change no decision */
+	g = svnic_sw_generation(sw);
+	CU_ASSERT_EQUAL(svnic_sw_vport_get(sw, 1, &info), 0);
+	CU_ASSERT_EQUAL(svnic_sw_stats_get(sw, 1, &st), 0);
+	CU_ASSERT_EQUAL(svnic_sw_stats_reset(sw, 1), 0);
+	CU_ASSERT_EQUAL(svnic_sw_generation(sw), g);
+	/* a new switch never starts in a generation a cache may have seen */
+	fixture();
+	CU_ASSERT_NOT_EQUAL(svnic_sw_generation(sw), g);
+	CU_ASSERT_NOT_EQUAL(svnic_sw_generation(sw), 0);
+}
+
+/* The twins of test_cache_exact: configured alike, one forwards through a cache. */
+static void
+twin_setup(struct svnic_sw *s)
+{
+	struct svnic_sw_rss_cfg rss;
+	unsigned int i;
+
+	for (i = 0; i < NB_VP; i++) {
+		CU_ASSERT_EQUAL(svnic_sw_vport_setup(s, (uint16_t)i, (uint16_t)i, 8), 0);
+		CU_ASSERT_EQUAL(svnic_sw_vport_set_mac(s, (uint16_t)i, vp_mac(i)), 0);
+		CU_ASSERT_EQUAL(svnic_sw_vport_set_enabled(s, (uint16_t)i, true), 0);
+	}
+	rss_cfg_fill(&rss, SVNIC_RSS_HF_ALL);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_rss(s, 1, &rss), 0);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_port_vlan(s, 2, 7, 3, 0x8100), 0);
+	CU_ASSERT_EQUAL(svnic_sw_vport_set_promisc(s, 0, true), 0);
+	CU_ASSERT_EQUAL(svnic_sw_vport_vlan_filter(s, 3, 12, true), 0);
+}
+
+/* Frame @p k of the mix, with IPv4 tuple @p i: its source port, its length. */
+static size_t
+twin_frame(unsigned int k, unsigned int i, uint16_t *src)
+{
+	switch (k) {
+	case 0:		/* from the wire to an RSS VPort; the PF sees it promiscuous */
+		*src = SVNIC_SW_UPLINK;
+		mk_eth(mac_vf[0], mac_ext, 0x0800, 0);
+		return mk_ip4(14, i, i % 2 ? 6 : 17, 0);
+	case 1:		/* VF to the wire */
+		*src = 1;
+		mk_eth(mac_ext, mac_vf[0], 0x0800, 0);
+		return mk_ip4(14, i, 6, 0);
+	case 2:		/* into a port VLAN from the wire: the tag is stripped */
+		*src = SVNIC_SW_UPLINK;
+		mk_vlan(mac_vf[1], mac_ext, 0x8100, 7, 0x0800, 0);
+		return mk_ip4(18, i, 6, 0);
+	case 3:		/* out of a port VLAN to a VPort outside it: VLAN drop */
+		*src = 2;
+		mk_eth(mac_vf[0], mac_vf[1], 0x0800, 0);
+		return mk_ip4(14, i, 6, 0);
+	case 4:		/* tagged to a VPort filtering that VLAN, RSS through the tag */
+		*src = 1;
+		mk_vlan(mac_vf[2], mac_vf[0], 0x8100, 12, 0x0800, 0);
+		return mk_ip4(18, i, 17, 0);
+	case 5:		/* broadcast */
+		*src = 1;
+		mk_eth(mac_bcast, mac_vf[0], 0x0806, 46);
+		return 60;
+	case 6:		/* to itself */
+		*src = 3;
+		mk_eth(mac_vf[2], mac_vf[2], 0x0800, 46);
+		return 60;
+	case 7:		/* under the cache's key length */
+		*src = 1;
+		mk_eth(mac_ext, mac_vf[0], 0x0800, 2);
+		return 16;
+	case 8:		/* spoofed source address, unchecked until spoofchk is on */
+		*src = 3;
+		mk_eth(mac_vf[0], mac_unknown, 0x0800, 0);
+		return mk_ip4(14, i, 6, 0);
+	default:	/* the PF to a VF: not promiscuous to itself */
+		*src = 0;
+		mk_eth(mac_vf[2], mac_pf, 0x86dd, 100 + i);
+		return 114 + i;
+	}
+}
+
+/* @p frame through @p a as it is and through @p b with the cache: the same result */
+static void
+twin_forward(struct svnic_sw *a, struct svnic_sw *b, uint16_t src, size_t len)
+{
+	static struct svnic_sw_result ra, rb;
+
+	CU_ASSERT_EQUAL(svnic_sw_forward(a, src, frame, len, 0, &ra), 0);
+	CU_ASSERT_EQUAL(svnic_sw_forward_cached(b, &cache, src, frame, len, 0, &rb), 0);
+	CU_ASSERT_EQUAL(rb.drop, ra.drop);
+	CU_ASSERT_EQUAL(rb.payload_off, ra.payload_off);
+	CU_ASSERT_EQUAL(rb.ethertype, ra.ethertype);
+	CU_ASSERT_EQUAL(memcmp(rb.counted, ra.counted, sizeof(ra.counted)), 0);
+	CU_ASSERT_EQUAL_FATAL(rb.nb_dests, ra.nb_dests);
+	CU_ASSERT_EQUAL(memcmp(rb.dests, ra.dests, ra.nb_dests * sizeof(ra.dests[0])), 0);
+}
+
+/*
+ * A cache changes nothing a frame's forwarding shows: each result is the
+ * uncached one, and at the end every counter of every port and queue agrees,
+ * through configuration changes on the way.
+ */
+static void
+test_cache_exact(void)
+{
+	struct svnic_sw *a = svnic_sw_create(NB_VP), *b = svnic_sw_create(NB_VP);
+	static const uint8_t zero[6];
+	unsigned int round, k, i, n = 0, q;
+	uint16_t port, src;
+	size_t len;
+
+	CU_ASSERT_PTR_NOT_NULL_FATAL(a);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(b);
+	twin_setup(a);
+	twin_setup(b);
+	svnic_sw_cache_init(&cache);
+	for (round = 0; round < 4; round++) {
+		if (round == 2) {
+			struct svnic_sw *s[2] = { a, b };
+
+			for (i = 0; i < 2; i++) {
+				CU_ASSERT_EQUAL(svnic_sw_vport_set_spoofchk(s[i], 3, true), 0);
+				CU_ASSERT_EQUAL(svnic_sw_vport_set_mac(s[i], 3, zero), 0);
+				CU_ASSERT_EQUAL(svnic_sw_vport_add_uc(s[i], 1, mac_vf[2]), 0);
+				CU_ASSERT_EQUAL(svnic_sw_vport_set_promisc(s[i], 0, false), 0);
+			}
+		}
+		for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++) {
+			for (k = 0; k < 10; k++) {
+				len = twin_frame(k, i, &src);
+				twin_forward(a, b, src, len);
+				n++;
+			}
+		}
+	}
+	/* many of those were replays, or nothing was tested */
+	CU_ASSERT(cache.hits > n / 3);
+	CU_ASSERT_EQUAL(cache.hits + cache.misses, n - 4 * 5);	/* minus the short ones */
+	for (port = 0; port <= NB_VP; port++) {
+		uint16_t id = port == NB_VP ? SVNIC_SW_UPLINK : port;
+		struct svnic_sw_stats sa, sb;
+
+		CU_ASSERT_EQUAL(svnic_sw_stats_get(a, id, &sa), 0);
+		CU_ASSERT_EQUAL(svnic_sw_stats_get(b, id, &sb), 0);
+		CU_ASSERT_EQUAL(memcmp(&sa, &sb, sizeof(sa)), 0);
+		for (q = 0; id != SVNIC_SW_UPLINK && q < 8; q++) {
+			struct svnic_sw_queue_stats qa, qb;
+
+			CU_ASSERT_EQUAL(svnic_sw_queue_stats_get(a, id, (uint16_t)q, &qa), 0);
+			CU_ASSERT_EQUAL(svnic_sw_queue_stats_get(b, id, (uint16_t)q, &qb), 0);
+			CU_ASSERT_EQUAL(qa.packets, qb.packets);
+			CU_ASSERT_EQUAL(qa.bytes, qb.bytes);
+		}
+	}
+	svnic_sw_destroy(a);
+	svnic_sw_destroy(b);
+}
+
 static CU_TestInfo refusal_tests[] = {
 	UNIT_TEST(test_create_refused),
 	UNIT_TEST(test_bad_ids_refused),
@@ -1257,7 +1572,16 @@ static CU_TestInfo counter_tests[] = {
 	CU_TEST_INFO_NULL,
 };
 
+static CU_TestInfo cache_tests[] = {
+	UNIT_TEST(test_cache_refused),
+	UNIT_TEST(test_cache_invalidated),
+	UNIT_TEST(test_cache_generations),
+	UNIT_TEST(test_cache_exact),
+	CU_TEST_INFO_NULL,
+};
+
 UNIT_MAIN(UNIT_SUITE("emu_switch refusals", refusal_tests),
 	  UNIT_SUITE("emu_switch forwarding", forwarding_tests),
 	  UNIT_SUITE("emu_switch rss", rss_tests),
-	  UNIT_SUITE("emu_switch counters", counter_tests))
+	  UNIT_SUITE("emu_switch counters", counter_tests),
+	  UNIT_SUITE("emu_switch cache", cache_tests))
