@@ -417,14 +417,22 @@ emu_rx_wb_flush(struct emu_dp *dp)
 	dp->nb_wb = 0;
 }
 
-static void
-emu_rx_wb_push(struct emu_dp *dp, union svnic_rx_desc *rd, const struct svnic_rx_desc_wb *wb)
+/*
+ * The held-back write-back of @p rd, zeroed, for the caller to fill in
+ * place: a copy of one built on the stack field by field would load 16
+ * bytes that narrower stores just wrote, which the CPU cannot forward.
+ */
+static struct svnic_rx_desc_wb *
+emu_rx_wb_slot(struct emu_dp *dp, union svnic_rx_desc *rd)
 {
+	struct svnic_rx_desc_wb *wb;
+
 	if (dp->nb_wb == EMU_WB_MAX)
 		emu_rx_wb_flush(dp);
 	dp->wb[dp->nb_wb].rd = rd;
-	dp->wb[dp->nb_wb].wb = *wb;
-	dp->nb_wb++;
+	wb = &dp->wb[dp->nb_wb++].wb;
+	memset(wb, 0, sizeof(*wb));
+	return wb;
 }
 
 /*
@@ -503,7 +511,7 @@ emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
 	for (i = 0; i < nbuf; i++) {
 		union svnic_rx_desc *rd = &ring[(q->head + i) & mask];
 		uint32_t chunk = len - off < q->buf_size ? len - off : q->buf_size;
-		struct svnic_rx_desc_wb wb;
+		struct svnic_rx_desc_wb *wb;
 
 		if (frame != NULL) {
 			void *buf = emu_dma(dp, g, rd->read.addr, chunk, true);
@@ -517,18 +525,17 @@ emu_rx_write(struct emu_dp *dp, struct emu_func *g, struct emu_queue *q,
 			memcpy(buf, frame + off, chunk);
 		}
 		off += chunk;
-		memset(&wb, 0, sizeof(wb));
-		wb.len = (uint16_t)chunk;
+		wb = emu_rx_wb_slot(dp, rd);
+		wb->len = (uint16_t)chunk;
 		if (i == nbuf - 1) {
-			wb.status = (uint16_t)(status | SVNIC_RXD_ST_EOP);
-			wb.vlan_tci = vtci;
+			wb->status = (uint16_t)(status | SVNIC_RXD_ST_EOP);
+			wb->vlan_tci = vtci;
 			if (d->dest.rss_type != 0) {
-				wb.rss_hash = d->dest.rss_hash;
-				wb.hash_type = emu_rx_hash_type(d->dest.rss_type);
-				wb.status |= SVNIC_RXD_ST_RSS;
+				wb->rss_hash = d->dest.rss_hash;
+				wb->hash_type = emu_rx_hash_type(d->dest.rss_type);
+				wb->status |= SVNIC_RXD_ST_RSS;
 			}
 		}
-		emu_rx_wb_push(dp, rd, &wb);
 	}
 	q->head = (q->head + nbuf) & mask;
 	q->packets++;
