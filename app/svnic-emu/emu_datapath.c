@@ -27,7 +27,7 @@
 #include "emu_switch.h"
 #include "emu_uplink.h"
 
-#define EMU_BURST		32
+#define EMU_BURST		64
 #define EMU_FRAME_MAX		(SVNIC_MTU_MAX + 14 + 8 + 4)	/* two tags and an FCS of slack */
 #define EMU_IDLE_NS		200000u	/* busy-polling after the last work, then sleep */
 #define EMU_SLEEP_MS		1	/* the first sleep's timeout, doubled while idle */

@@ -22,7 +22,7 @@ from vfworld import VfWorld, finish_tool, guest_tool
 # well past the 2 ms between the guest's last burst and its stop, and well
 # within the driver's 100 ms: the stop always comes first, the wait covers it
 LAG_US = 30000
-# one burst, read in one pass of the device (32 packets a queue); not a
+# one burst, read in one pass of the device (64 packets a queue); not a
 # multiple of tx_rs_thresh (32), so that with DONE polling only the RS the
 # driver puts on a burst's last descriptor can tell the stop it is out
 FRAMES = 24
