@@ -2,6 +2,7 @@
 """svnic-emu as a process: its sockets, the PF/VF functions it serves, and what
 it does with clients that misbehave (issue: lib/vfio_user and svnic-emu)."""
 import os
+import re
 import socket
 import struct
 import subprocess
@@ -245,3 +246,22 @@ def test_1000_connect_map_reset_disconnect_cycles_leak_nothing():
         os.close(mem)
         rc = e.stop()
     assert rc == 0, e.output()[-2000:]
+
+
+def test_an_idle_datapath_sleeps_longer_each_time(emu):
+    """An idle datapath thread's sleeps time out (nothing kicks it) and each
+    timeout that found nothing doubles the next, up to 16 ms, with no spinning
+    in between: well under a hundred sleeps a second, where 1 ms timeouts
+    made a thousand."""
+    def sleeps():
+        before = emu.output().count("datapath sleeps")
+        emu.proc.send_signal(10)   # SIGUSR1
+        wait_for(lambda: emu.output().count("datapath sleeps") > before,
+                 what="statistics")
+        return int(re.findall(r"datapath sleeps (\d+)", emu.output())[-1])
+
+    time.sleep(0.3)                 # past the doubling's first steps
+    a = sleeps()
+    time.sleep(1.0)
+    b = sleeps()
+    assert 0 < b - a < 200, (a, b)
