@@ -6,7 +6,6 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/un.h>
-#include <time.h>
 #include <unistd.h>
 
 #include "vfio_user_client.h"
@@ -139,15 +138,6 @@ vfio_user_cli_fail(struct vfio_user_client *c, uint16_t cmd, int ret, const char
 	return ret;
 }
 
-static uint64_t
-vfio_user_cli_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
-
 /*
  * The next message from the server: with busy polling, looked for without
  * sleeping until the window closes, then waited for as usual.
@@ -159,11 +149,11 @@ vfio_user_cli_next(struct vfio_user_client *c, struct vfio_user_msg *m)
 	int ret;
 
 	if (c->busy_poll_ns != 0) {
-		end = vfio_user_cli_now_ns() + c->busy_poll_ns;
+		end = vfio_user_now_ns() + c->busy_poll_ns;
 		do {
 			ret = vfio_user_rx_recv(&c->rx, c->fd, m, VFIO_USER_MSG_MAX,
 					c->timeout_ms, 0);
-		} while (ret == -EAGAIN && vfio_user_cli_now_ns() < end);
+		} while (ret == -EAGAIN && vfio_user_now_ns() < end);
 		if (ret != -EAGAIN)
 			return ret;
 	}

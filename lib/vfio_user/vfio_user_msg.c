@@ -55,12 +55,18 @@ vfio_user_cmd_name(uint16_t cmd)
 }
 
 uint64_t
-vfio_user_now_ms(void)
+vfio_user_now_ns(void)
 {
 	struct timespec ts;
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+uint64_t
+vfio_user_now_ms(void)
+{
+	return vfio_user_now_ns() / 1000000u;
 }
 
 void

@@ -143,5 +143,7 @@ const char *vfio_user_cmd_name(uint16_t cmd);
 
 /** Milliseconds on the monotonic clock. */
 uint64_t vfio_user_now_ms(void);
+/** The same clock in nanoseconds. */
+uint64_t vfio_user_now_ns(void);
 
 #endif /* VFIO_USER_MSG_H */

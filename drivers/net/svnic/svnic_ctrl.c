@@ -8,7 +8,6 @@
 #include <stdint.h>
 #include <string.h>
 #include <sys/eventfd.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <rte_lcore.h>
@@ -45,19 +44,7 @@ static __thread const struct svnic_adapter *svnic_ctrl_self;
 static uint64_t
 svnic_ctrl_now_ms(void)
 {
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000u + (uint64_t)ts.tv_nsec / 1000000u;
-}
-
-static uint64_t
-svnic_ctrl_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+	return svnic_ctrl_clock_ns() / 1000000u;
 }
 
 static void
@@ -187,9 +174,9 @@ svnic_ctrl_thread(void *arg)
 	svnic_ctrl_self = ad;
 	while (__atomic_load_n(&c->running, __ATOMIC_ACQUIRE)) {
 		unsigned int n = 0, i, first, work;
-		uint64_t look = svnic_ctrl_now_ns();
+		uint64_t look = svnic_ctrl_clock_ns();
 		bool irq, spin = svnic_spin_active(&sp, look);
-		uint64_t now = svnic_ctrl_now_ms();
+		uint64_t now = look / 1000000u;
 		/*
 		 * Work left over (management requests past a burst) is resumed
 		 * after one look at everything else, not after the tick.
@@ -232,7 +219,7 @@ svnic_ctrl_thread(void *arg)
 			if (ready < 0 && errno != EINTR)
 				SVNIC_DRV_LOG(ERR, "%s: poll: %s", ad->hw.name, strerror(errno));
 		}
-		svnic_spin_looked(&sp, spin, svnic_ctrl_now_ns());
+		svnic_spin_looked(&sp, spin, svnic_ctrl_clock_ns());
 		/* read by rte_pmd_svnic_get_ctrl_stats() on other threads */
 		if (spin && ready <= 0)
 			__atomic_store_n(&c->spins, c->spins + 1, __ATOMIC_RELAXED);
@@ -255,7 +242,7 @@ svnic_ctrl_thread(void *arg)
 			svnic_sriov_tick(ad, now);
 			next_tick = now + SVNIC_CTRL_TICK_MS;
 		}
-		svnic_spin_pass_end(&sp, spin, ready > 0 || work > 0, svnic_ctrl_now_ns());
+		svnic_spin_pass_end(&sp, spin, ready > 0 || work > 0, svnic_ctrl_clock_ns());
 		if (sp.holds != c->spin_holds)
 			__atomic_store_n(&c->spin_holds, sp.holds, __ATOMIC_RELAXED);
 	}

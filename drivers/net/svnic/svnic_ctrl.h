@@ -25,8 +25,19 @@
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <time.h>
 
 #define SVNIC_CTRL_TICK_MS	10
+
+/** CLOCK_MONOTONIC in nanoseconds: the clock of the control thread's timers. */
+static inline uint64_t
+svnic_ctrl_clock_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
 
 struct svnic_adapter;
 

@@ -13,7 +13,6 @@
 #include <sys/epoll.h>
 #include <sys/random.h>
 #include <sys/stat.h>
-#include <time.h>
 #include <unistd.h>
 
 #include <linux/pci_regs.h>
@@ -131,15 +130,6 @@ static struct svnic_sriov *
 svnic_sriov_of(struct svnic_adapter *ad)
 {
 	return ad->sriov;
-}
-
-static uint64_t
-svnic_sriov_now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* lib/sriov logs through a callback: into our driver log type. */
@@ -1013,7 +1003,7 @@ svnic_sriov_mbx_request(struct svnic_sriov *s, uint16_t vf_id, uint32_t len)
 		svnic_sriov_outbox_flush(s, vf_id);
 		return;
 	}
-	ret = sriov_mbx_handle(s->sw, vf_id, &s->mbx_ops, s, svnic_sriov_now_ns(), s->mbx_buf,
+	ret = sriov_mbx_handle(s->sw, vf_id, &s->mbx_ops, s, svnic_ctrl_clock_ns(), s->mbx_buf,
 			       len, d->reply.buf, sizeof(d->reply.buf), &rlen, &act);
 	if (ret < 0) {
 		SVNIC_DRV_LOG(ERR, "%s: VF %u: mailbox request not handled: %s", s->ad->hw.name,
@@ -1248,7 +1238,6 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 {
 	struct svnic_sriov *s = svnic_sriov_of(ad);
 	struct epoll_event ev[SVNIC_SRIOV_READY_MAX];
-	struct timespec ts;
 	unsigned int j;
 	int k, nb;
 	uint16_t i;
@@ -1265,9 +1254,7 @@ svnic_sriov_handle(struct svnic_adapter *ad, const struct pollfd *pfd, unsigned 
 		}
 	}
 	if (s->mgmt != NULL && (s->mgmt_ready || s->mgmt_more || tick)) {
-		clock_gettime(CLOCK_MONOTONIC, &ts);
-		s->mgmt_more = svnic_mgmt_srv_handle(s->mgmt, (uint64_t)ts.tv_sec * 1000u +
-						     (uint64_t)ts.tv_nsec / 1000000u);
+		s->mgmt_more = svnic_mgmt_srv_handle(s->mgmt, svnic_ctrl_clock_ns() / 1000000u);
 	}
 	s->mgmt_ready = false;
 	if (tick) {
