@@ -43,13 +43,15 @@ def svnic_on_write(fake, region, off, data):
             4, "little")
 
 
-def run_testpmd(vdev, plugin_path=None):
-    """dpdk-testpmd with @vdev (and net_svnic, or the plugin at @plugin_path);
+def run_testpmd(vdev, plugin_path=None, eal_extra=()):
+    """dpdk-testpmd with @vdev (and net_svnic, or the plugin at @plugin_path,
+    and the EAL options @eal_extra);
     it exits by itself when no port was probed (--nb-ports=1). Returns (exit
     code, output). Its session is reaped whatever happens and its DPDK runtime
     directory removed."""
     prefix = "svnic-probe-%d-%s" % (os.getpid(), uuid.uuid4().hex[:8])
-    proc = subprocess.Popen(eal_args(vdev, prefix, plugin_path) + ["--", "--nb-ports=1"],
+    proc = subprocess.Popen(eal_args(vdev, prefix, plugin_path) + list(eal_extra)
+                            + ["--", "--nb-ports=1"],
                             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True, start_new_session=True)
     try:
@@ -268,3 +270,19 @@ def test_probe_refuses_a_trapped_only_bar0(fake_factory):
     refused_twice(fake, "trapped-only BAR0 is not supported")
     assert "DMA_MAP" not in fake.commands, fake.commands
     assert not fake.reg(REG_DEV_CTRL) & CTRL_DRV_LOAD, hex(fake.reg(REG_DEV_CTRL))
+
+
+# EAL's own report of what each bus asked for, at its debug level.
+IOVA_WISH_LOG = ["--log-level=lib.eal:debug"]
+
+
+def test_the_pf_driver_asks_for_iova_as_va(tmp_path):
+    """The device reaches memory through DMA maps, never by physical address:
+    the vdev bus must ask EAL for IOVA as VA. Under physical addresses, each
+    hugepage of a memseg list would be its own DMA window on the device. EAL
+    decides before any probe, so a socket that is not there does."""
+    code, out = run_testpmd("net_svnic0,vfio_user=%s" % (tmp_path / "none.sock"),
+                            eal_extra=IOVA_WISH_LOG)
+    assert code != 0, out
+    assert "Bus vdev wants IOVA as 'VA'" in out, out
+    assert "Selected IOVA mode 'VA'" in out, out

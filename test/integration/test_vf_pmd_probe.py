@@ -13,7 +13,7 @@ import pytest
 
 import vfio_user_raw as vu
 from test_pmd import vf_plugin
-from test_pmd_probe import run_testpmd
+from test_pmd_probe import IOVA_WISH_LOG, run_testpmd
 
 REG_FUNC, REG_DEV_CTRL, CTRL_DRV_LOAD = 0x008, 0x010, 0x2
 
@@ -73,6 +73,14 @@ def test_vf_pmd_refuses_bad_devargs(emu, args, needle):
     code, out = run_guest(vdev)
     assert_refused(code, out, needle)
     assert "client gone" not in emu.output(), emu.output()
+
+
+def test_the_vf_driver_asks_for_iova_as_va(tmp_path):
+    """As net_svnic: a guest's memory reaches the device by DMA map only."""
+    code, out = run_testpmd("net_svnic_vf0,vfio_user=%s" % (tmp_path / "none.sock"),
+                            vf_plugin(), eal_extra=IOVA_WISH_LOG)
+    assert code != 0, out
+    assert "Bus vdev wants IOVA as 'VA'" in out, out
 
 
 def test_dpdk_pmdinfo_lists_the_vf_driver():

@@ -1328,6 +1328,12 @@ svnic_vf_vdev_remove(struct rte_vdev_device *vdev)
 static struct rte_vdev_driver svnic_vf_vdev_driver = {
 	.probe = svnic_vf_vdev_probe,
 	.remove = svnic_vf_vdev_remove,
+	/*
+	 * The device reaches memory through the vfio-user DMA maps, never by
+	 * physical address: IOVA as VA keeps each file-backed memseg list one
+	 * window, where physical addresses would split it at every hugepage.
+	 */
+	.drv_flags = RTE_VDEV_DRV_NEED_IOVA_AS_VA,
 };
 
 RTE_PMD_REGISTER_VDEV(net_svnic_vf, svnic_vf_vdev_driver);
