@@ -285,14 +285,18 @@ glue_dma_window(void *ctx, struct emu_func *f, uint64_t iova, uint64_t len, bool
 	(void)ctx;
 	if (g == NULL || g->srv == NULL)
 		return NULL;
-	/* the checks of vfio_user_dma_translate(), for the whole window */
-	r = vfio_user_dma_find(vfio_user_server_dma(g->srv), iova, len);
-	if (r == NULL || (need & ~r->prot) != 0 || r->vaddr == NULL)
+	/*
+	 * The checks of vfio_user_dma_translate(), for the whole run: windows
+	 * mapped one after the other make one window here.
+	 */
+	r = vfio_user_dma_find_run(vfio_user_server_dma(g->srv), iova);
+	if (r == NULL || (need & ~r->prot) != 0 || r->vaddr == NULL ||
+	    len == 0 || len - 1 > r->run_len - 1 - (iova - r->run_iova))
 		return NULL;
-	*first = r->iova;
-	*last = r->iova + (r->len - 1);
+	*first = r->run_iova;
+	*last = r->run_iova + (r->run_len - 1);
 	*writable = (r->prot & VFIO_USER_DMA_PROT_WRITE) != 0;
-	return r->vaddr;
+	return vfio_user_dma_run_vaddr(r);
 }
 
 static void

@@ -25,6 +25,15 @@ struct vfio_user_dma_region {
 	void *vaddr;		/**< host address of iova, NULL when not mapped */
 	void *map_base;		/**< what mmap() returned (page aligned) */
 	uint64_t map_len;
+	/**
+	 * The run this window is in: the windows around it that are adjacent in
+	 * IOVA, mapped adjacently in this process and allow the same access, as
+	 * one range [run_iova, run_iova + run_len) whose host address is
+	 * vaddr - (iova - run_iova). A window not mapped is a run of its own.
+	 */
+	uint64_t run_iova;
+	uint64_t run_len;
+	struct vfio_user_dma_arena *arena;	/**< private */
 };
 
 /**
@@ -66,10 +75,11 @@ void vfio_user_dma_clear(struct vfio_user_dma *t);
 
 /**
  * Host pointer for [@p iova, @p iova + @p len) when the whole range lies in
- * one mapped window that allows @p prot.
+ * one run of mapped windows (see run_iova) that allows @p prot.
  * @return the pointer, or NULL with errno EINVAL (empty or overflowing range),
- *   EFAULT (a byte outside every single window), EACCES (prot not allowed),
- *   ENXIO (the window has no file descriptor: use DMA_READ/WRITE).
+ *   EFAULT (a byte outside the run of the window holding @p iova), EACCES
+ *   (prot not allowed), ENXIO (the window has no file descriptor: use
+ *   DMA_READ/WRITE).
  */
 void *vfio_user_dma_translate(const struct vfio_user_dma *t, uint64_t iova, uint64_t len,
 		uint32_t prot);
@@ -80,6 +90,24 @@ void *vfio_user_dma_translate(const struct vfio_user_dma *t, uint64_t iova, uint
  */
 const struct vfio_user_dma_region *vfio_user_dma_find(const struct vfio_user_dma *t,
 		uint64_t iova, uint64_t len);
+
+/**
+ * The window holding @p iova, and through its run fields the largest range
+ * around it that one host pointer reaches.
+ * @return the window or NULL.
+ */
+static inline const struct vfio_user_dma_region *
+vfio_user_dma_find_run(const struct vfio_user_dma *t, uint64_t iova)
+{
+	return vfio_user_dma_find(t, iova, 1);
+}
+
+/** Host address of a window's run_iova (NULL when the window is not mapped). */
+static inline void *
+vfio_user_dma_run_vaddr(const struct vfio_user_dma_region *r)
+{
+	return r->vaddr == NULL ? NULL : (uint8_t *)r->vaddr - (r->iova - r->run_iova);
+}
 
 /** Number of windows. */
 unsigned int vfio_user_dma_count(const struct vfio_user_dma *t);

@@ -6,6 +6,9 @@
  */
 #define _GNU_SOURCE		/* memfd_create */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
 #include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -996,7 +999,11 @@ test_dma_translate(void)
 	CU_ASSERT_EQUAL(errno, EINVAL);
 	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, 0xfffff, 2, VFIO_USER_DMA_PROT_READ));
 	CU_ASSERT_EQUAL(errno, EFAULT);
-	/* Two adjacent windows are still two: a range across them is refused. */
+	/*
+	 * Two adjacent windows that are not one run (the first is not page
+	 * aligned in its file, and their access differs): a range across them is
+	 * refused.
+	 */
 	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, 0x100ff0, 0x20, VFIO_USER_DMA_PROT_READ));
 	CU_ASSERT_EQUAL(errno, EFAULT);
 	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, 0x101000, 8, VFIO_USER_DMA_PROT_WRITE));
@@ -1022,6 +1029,88 @@ test_dma_translate(void)
 	vfio_user_dma_clear(t);
 	CU_ASSERT_EQUAL(vfio_user_dma_count(t), 0);
 	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, 0x101000, 1, VFIO_USER_DMA_PROT_READ));
+	vfio_user_dma_destroy(t);
+	close(fd);
+}
+
+/* Whether any mapping covers the page at @p p (PROT_NONE ones too). */
+static bool
+mapped(const void *p)
+{
+	return msync((void *)((uintptr_t)p & ~(uintptr_t)4095), 4096, MS_ASYNC) == 0;
+}
+
+static void
+test_dma_runs(void)
+{
+	const uint32_t rw = VFIO_USER_DMA_PROT_READ | VFIO_USER_DMA_PROT_WRITE;
+	const uint64_t x = UINT64_C(0x7f0000000);	/* 1 GiB aligned */
+	const struct vfio_user_dma_region *r;
+	struct vfio_user_dma *t;
+	int fd = memfd_make(0x10000), rofd;
+	uint8_t *p, *hole, byte = 0;
+	char path[64];
+
+	CU_ASSERT_EQUAL_FATAL(vfio_user_dma_create(16, &t), 0);
+	/* A and B: adjacent in IOVA, apart in the file; C: read only; D: a gap before it */
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x, 0x2000, fd, 0x4000, rw), 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x + 0x2000, 0x1000, fd, 0, rw), 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x + 0x3000, 0x1000, fd, 0x8000,
+					  VFIO_USER_DMA_PROT_READ), 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x + 0x5000, 0x1000, fd, 0x9000, rw), 0);
+
+	r = vfio_user_dma_find_run(t, x + 0x2800);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(r);
+	CU_ASSERT_EQUAL(r->iova, x + 0x2000);
+	CU_ASSERT_EQUAL(r->run_iova, x);
+	CU_ASSERT_EQUAL(r->run_len, 0x3000);
+	CU_ASSERT_PTR_EQUAL(vfio_user_dma_run_vaddr(r), vfio_user_dma_get(t, 0)->vaddr);
+	CU_ASSERT_EQUAL(vfio_user_dma_get(t, 2)->run_len, 0x1000);	/* C alone */
+	CU_ASSERT_EQUAL(vfio_user_dma_get(t, 3)->run_iova, x + 0x5000);	/* D alone */
+	CU_ASSERT_PTR_NULL(vfio_user_dma_find_run(t, x + 0x4000));
+
+	/* One pointer reaches across A and B, each byte in its own file place. */
+	p = vfio_user_dma_translate(t, x + 0x1ff0, 0x20, rw);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	p[0] = 0x11;
+	p[0x10] = 0x22;
+	CU_ASSERT_EQUAL(pread(fd, &byte, 1, 0x4000 + 0x1ff0), 1);
+	CU_ASSERT_EQUAL(byte, 0x11);
+	CU_ASSERT_EQUAL(pread(fd, &byte, 1, 0), 1);
+	CU_ASSERT_EQUAL(byte, 0x22);
+	/* ... but not into C, whose access differs, nor past the run */
+	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, x + 0x2ff0, 0x20, VFIO_USER_DMA_PROT_READ));
+	CU_ASSERT_EQUAL(errno, EFAULT);
+	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, x + 0x3ff0, 0x20, VFIO_USER_DMA_PROT_READ));
+	CU_ASSERT_EQUAL(errno, EFAULT);
+
+	/* B gone: A is a run of its own, and B's place stays reserved. */
+	hole = p + 0x10;
+	CU_ASSERT_EQUAL(vfio_user_dma_remove(t, x + 0x2000, 0x1000), 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_get(t, 0)->run_len, 0x2000);
+	CU_ASSERT_PTR_NULL(vfio_user_dma_translate(t, x + 0x1ff0, 0x20, VFIO_USER_DMA_PROT_READ));
+	CU_ASSERT_EQUAL(errno, EFAULT);
+	CU_ASSERT(mapped(hole));
+	/* B again, from elsewhere in the file: the run is back, showing the new place */
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x + 0x2000, 0x1000, fd, 0xa000, rw), 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_get(t, 0)->run_len, 0x3000);
+	CU_ASSERT_EQUAL(pwrite(fd, "\x33", 1, 0xa000), 1);
+	p = vfio_user_dma_translate(t, x + 0x1fff, 2, VFIO_USER_DMA_PROT_READ);
+	CU_ASSERT_PTR_NOT_NULL_FATAL(p);
+	CU_ASSERT_EQUAL(p[1], 0x33);
+
+	/* A file that cannot be mapped writable: refused, nothing kept. */
+	snprintf(path, sizeof(path), "/proc/self/fd/%d", fd);
+	rofd = open(path, O_RDONLY | O_CLOEXEC);
+	CU_ASSERT_FATAL(rofd >= 0);
+	CU_ASSERT_EQUAL(vfio_user_dma_add(t, x + UINT64_C(0x80000000), 0x1000, rofd, 0, rw),
+			-EACCES);
+	CU_ASSERT_EQUAL(vfio_user_dma_count(t), 4);
+	close(rofd);
+
+	/* With its last window the arena goes. */
+	vfio_user_dma_clear(t);
+	CU_ASSERT(!mapped(hole));
 	vfio_user_dma_destroy(t);
 	close(fd);
 }
@@ -1077,6 +1166,7 @@ static CU_TestInfo tests_dma[] = {
 	UNIT_TEST(test_dma_limit),
 	UNIT_TEST(test_dma_bad_files),
 	UNIT_TEST(test_dma_translate),
+	UNIT_TEST(test_dma_runs),
 	CU_TEST_INFO_NULL,
 };
 
