@@ -96,6 +96,16 @@ struct emu_dp {
 	uint8_t scratch[EMU_FRAME_MAX];
 };
 
+static inline void
+emu_cpu_relax(void)
+{
+#if defined(__x86_64__) || defined(__i386__)
+	__builtin_ia32_pause();
+#elif defined(__aarch64__)
+	__asm__ volatile("yield");
+#endif
+}
+
 static volatile uint64_t *
 emu_summary(struct emu_func *f, unsigned int w)
 {
@@ -562,6 +572,15 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 	bool usable, faulted = false;
 
 	emu_func_hold(dp, g);
+	/*
+	 * Every thread may deliver to every queue: with more than one, the ring
+	 * and the queue's counters are one thread's at a time. Held only while
+	 * the function's lock is, and no other lock is taken under it.
+	 */
+	if (dp->dev->nb_dp_threads > 1)
+		while (__atomic_test_and_set(&q->rx_busy, __ATOMIC_ACQUIRE))
+			while (__atomic_load_n(&q->rx_busy, __ATOMIC_RELAXED))
+				emu_cpu_relax();
 	usable = __atomic_load_n(&q->enabled, __ATOMIC_ACQUIRE) && q->owner == g && !g->faulted;
 	if (usable) {
 		tail = __atomic_load_n(emu_db(g, q->fq, SVNIC_DB_RX_TAIL), __ATOMIC_ACQUIRE);
@@ -633,6 +652,8 @@ emu_rx_batch(struct emu_dp *dp, unsigned int first)
 		emu_head_wb(dp, g, q, q->fq);
 		emu_queue_complete_irq(g, q);
 	}
+	if (dp->dev->nb_dp_threads > 1)
+		__atomic_clear(&q->rx_busy, __ATOMIC_RELEASE);
 	emu_func_release(dp, g);
 }
 
@@ -997,13 +1018,19 @@ emu_dp_sleep(struct emu_dp *dp, int timeout_ms)
 unsigned int
 emu_dev_poll(struct emu_dev *dev, unsigned int thread)
 {
-	static struct emu_dp single;
+	/* one each, so that tests may run the passes of two threads at once */
+	static struct emu_dp *passes[EMU_DP_THREADS_MAX];
 
-	single.dev = dev;
-	single.id = thread;
-	if (dev->nb_dp_threads == 0)
-		dev->nb_dp_threads = 1;
-	return emu_dp_pass(&single);
+	if (thread >= EMU_DP_THREADS_MAX)
+		return 0;
+	if (passes[thread] == NULL) {
+		passes[thread] = calloc(1, sizeof(*passes[thread]));
+		if (passes[thread] == NULL)
+			return 0;
+	}
+	passes[thread]->dev = dev;
+	passes[thread]->id = thread;
+	return emu_dp_pass(passes[thread]);
 }
 
 static void *

@@ -1087,7 +1087,8 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 	    cfg->total_queue_pairs == 0 || cfg->total_queue_pairs > SVNIC_QP_MAX ||
 	    cfg->pf_msix_vectors == 0 || cfg->pf_msix_vectors > SVNIC_PF_MSIX_MAX ||
 	    cfg->vf_msix_vectors == 0 || cfg->vf_msix_vectors > SVNIC_VF_MSIX_MAX ||
-	    cfg->datapath_threads == 0 || cfg->datapath_threads > 8 || ops->dma_ptr == NULL)
+	    cfg->datapath_threads == 0 || cfg->datapath_threads > EMU_DP_THREADS_MAX ||
+	    ops->dma_ptr == NULL)
 		return -EINVAL;
 	dev = calloc(1, sizeof(*dev));
 	if (dev == NULL)
@@ -1117,6 +1118,8 @@ emu_dev_create(const struct emu_dev_cfg *cfg, const struct emu_dev_ops *ops, voi
 		ret = -ENOMEM;
 		goto err;
 	}
+	dev->nb_dp_threads = cfg->datapath_threads;
+	svnic_sw_set_shared(dev->sw, cfg->datapath_threads > 1);
 	ret = emu_func_init(dev, &dev->pf, false, 0);
 	if (ret < 0)
 		goto err;

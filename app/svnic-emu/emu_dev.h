@@ -85,6 +85,8 @@ struct emu_dev_cfg {
 	uint32_t tx_lag_us;
 };
 
+#define EMU_DP_THREADS_MAX	8	/* --datapath-threads */
+
 struct emu_queue {
 	bool enabled;
 	bool scatter;
@@ -101,6 +103,11 @@ struct emu_queue {
 	uint64_t head_wb_addr;		/* 0: none */
 	struct emu_func *owner;		/* whose DMA space the ring lives in */
 	uint64_t packets, bytes, dropped, errors;
+	/*
+	 * RX: taken by the datapath thread writing into the ring when there is
+	 * more than one, since any of them may deliver to any queue.
+	 */
+	bool rx_busy;
 };
 
 struct emu_mbx {
@@ -202,7 +209,7 @@ struct emu_dev {
 	int dp_wake_fd;			/* eventfd: KICK, QINT_ARM, uplink */
 
 	volatile bool dp_stop;
-	pthread_t dp_threads[8];
+	pthread_t dp_threads[EMU_DP_THREADS_MAX];
 	unsigned int nb_dp_threads;
 	unsigned int dp_running;
 	uint64_t dp_sleeps, dp_wakeups;

@@ -96,6 +96,12 @@ struct svnic_sw {
 	 * (or serves another) cannot match a generation by chance.
 	 */
 	uint64_t gen;
+	/*
+	 * More than one datapath thread forwards through this switch: counters
+	 * of a destination (and of the uplink) can be bumped by two at once, so
+	 * they are added atomically. One thread keeps plain adds.
+	 */
+	bool shared;
 	uint64_t enabled_bm[SVNIC_SW_BM_WORDS];
 	uint64_t promisc_bm[SVNIC_SW_BM_WORDS];
 	uint64_t mcast_bm[SVNIC_SW_BM_WORDS];	/* allmulti, or a non-empty list */
@@ -546,6 +552,15 @@ svnic_sw_port_stats(struct svnic_sw *sw, uint16_t port)
 	return &sw->stats[port == SVNIC_SW_UPLINK ? sw->nb_vports : port];
 }
 
+static inline void
+svnic_sw_count(const struct svnic_sw *sw, uint64_t *counter, uint64_t n)
+{
+	if (sw->shared)
+		__atomic_fetch_add(counter, n, __ATOMIC_RELAXED);
+	else
+		*counter += n;
+}
+
 /* svnic_sw_out_len() for this file's per-frame paths, where a call costs */
 static inline size_t
 svnic_sw_out_len_of(uint16_t payload_off, const struct svnic_sw_dest *d, size_t len)
@@ -582,14 +597,14 @@ svnic_sw_deliver(struct svnic_sw *sw, struct svnic_sw_pkt *p, struct svnic_sw_re
 	svnic_sw_bm_assign(res->counted, id, true);
 	if (!svnic_sw_accepts_vlan(v, p->vkey)) {
 		if (count_vlan) {
-			st->drops[SVNIC_SW_DROP_VLAN]++;
+			svnic_sw_count(sw, &st->drops[SVNIC_SW_DROP_VLAN], 1);
 			svnic_sw_note_drop(res, SVNIC_SW_DROP_VLAN);
 		}
 		return;
 	}
 	svnic_sw_bm_assign(p->added, id, true);
 	if (!svnic_sw_link_up(sw, v)) {
-		st->drops[SVNIC_SW_DROP_LINK_DOWN]++;
+		svnic_sw_count(sw, &st->drops[SVNIC_SW_DROP_LINK_DOWN], 1);
 		svnic_sw_note_drop(res, SVNIC_SW_DROP_LINK_DOWN);
 		return;
 	}
@@ -603,11 +618,11 @@ svnic_sw_deliver(struct svnic_sw *sw, struct svnic_sw_pkt *p, struct svnic_sw_re
 	}
 	svnic_sw_rss_apply(v, p, d);
 	out_len = svnic_sw_out_len_of(res->payload_off, d, p->len);
-	st->rx_packets++;
-	st->rx_bytes += out_len;
+	svnic_sw_count(sw, &st->rx_packets, 1);
+	svnic_sw_count(sw, &st->rx_bytes, out_len);
 	qs = &sw->qstats[(size_t)id * SVNIC_SW_QUEUES_MAX + d->queue];
-	qs->packets++;
-	qs->bytes += out_len;
+	svnic_sw_count(sw, &qs->packets, 1);
+	svnic_sw_count(sw, &qs->bytes, out_len);
 }
 
 static void
@@ -618,7 +633,7 @@ svnic_sw_deliver_uplink(struct svnic_sw *sw, struct svnic_sw_pkt *p,
 	struct svnic_sw_dest *d;
 
 	if (!sw->uplink_up) {
-		st->drops[SVNIC_SW_DROP_LINK_DOWN]++;
+		svnic_sw_count(sw, &st->drops[SVNIC_SW_DROP_LINK_DOWN], 1);
 		svnic_sw_note_drop(res, SVNIC_SW_DROP_LINK_DOWN);
 		return;
 	}
@@ -627,8 +642,8 @@ svnic_sw_deliver_uplink(struct svnic_sw *sw, struct svnic_sw_pkt *p,
 	d->port = SVNIC_SW_UPLINK;
 	d->tpid = p->tpid;
 	d->tci = p->tci;
-	st->rx_packets++;
-	st->rx_bytes += svnic_sw_out_len_of(res->payload_off, d, p->len);
+	svnic_sw_count(sw, &st->rx_packets, 1);
+	svnic_sw_count(sw, &st->rx_bytes, svnic_sw_out_len_of(res->payload_off, d, p->len));
 }
 
 static void
@@ -782,14 +797,14 @@ svnic_sw_forward_one(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, si
 	svnic_sw_pkt_init(&p, src, frame, len);
 	drop = svnic_sw_ingress(sw, &p, now_ns);
 	if (drop != SVNIC_SW_DROP_NONE) {
-		st->drops[drop]++;
+		svnic_sw_count(sw, &st->drops[drop], 1);
 		if (drop == SVNIC_SW_DROP_SPOOF)
-			st->tx_spoofed++;
+			svnic_sw_count(sw, &st->tx_spoofed, 1);
 		res->drop = drop;
 		return;
 	}
-	st->tx_packets++;
-	st->tx_bytes += len;
+	svnic_sw_count(sw, &st->tx_packets, 1);
+	svnic_sw_count(sw, &st->tx_bytes, len);
 	res->payload_off = p.payload_off;
 	res->ethertype = p.ethertype;
 
@@ -803,7 +818,7 @@ svnic_sw_forward_one(struct svnic_sw *sw, uint16_t src, const uint8_t *frame, si
 	if (res->nb_dests != 0) {
 		res->drop = SVNIC_SW_DROP_NONE;
 	} else if (res->drop == SVNIC_SW_DROP_NONE) {
-		st->drops[SVNIC_SW_DROP_NO_DEST]++;
+		svnic_sw_count(sw, &st->drops[SVNIC_SW_DROP_NO_DEST], 1);
 		res->drop = SVNIC_SW_DROP_NO_DEST;
 	}
 }
@@ -898,8 +913,8 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 	memset(res->counted, 0, sizeof(res->counted));
 	if (src != SVNIC_SW_UPLINK)
 		svnic_sw_bm_assign(res->counted, src, true);
-	st->tx_packets++;
-	st->tx_bytes += len;
+	svnic_sw_count(sw, &st->tx_packets, 1);
+	svnic_sw_count(sw, &st->tx_bytes, len);
 	p.frame = NULL;		/* set up for the first destination with RSS */
 	for (i = 0; i < e->nb_dests; i++) {
 		struct svnic_sw_dest *d = &res->dests[i];
@@ -912,8 +927,8 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 		d->tci = e->dests[i].tci;
 		out_len = svnic_sw_out_len_of(e->payload_off, d, len);
 		st = svnic_sw_port_stats(sw, d->port);
-		st->rx_packets++;
-		st->rx_bytes += out_len;
+		svnic_sw_count(sw, &st->rx_packets, 1);
+		svnic_sw_count(sw, &st->rx_bytes, out_len);
 		if (d->port == SVNIC_SW_UPLINK)
 			continue;
 		svnic_sw_bm_assign(res->counted, d->port, true);
@@ -927,8 +942,8 @@ svnic_sw_cache_replay(struct svnic_sw *sw, const struct svnic_sw_cache_entry *e,
 			svnic_sw_rss_apply(v, &p, d);
 		}
 		qs = &sw->qstats[(size_t)d->port * SVNIC_SW_QUEUES_MAX + d->queue];
-		qs->packets++;
-		qs->bytes += out_len;
+		svnic_sw_count(sw, &qs->packets, 1);
+		svnic_sw_count(sw, &qs->bytes, out_len);
 	}
 }
 
@@ -1042,6 +1057,13 @@ svnic_sw_write(const struct svnic_sw_result *res, const struct svnic_sw_dest *d,
 }
 
 /* ---- configuration ---- */
+
+void
+svnic_sw_set_shared(struct svnic_sw *sw, bool shared)
+{
+	if (sw != NULL)
+		sw->shared = shared;
+}
 
 /* Configuration calls are rare, and switches may live in several threads. */
 static void

@@ -171,6 +171,14 @@ struct svnic_sw *svnic_sw_create(uint16_t nb_vports);
 /** Free a switch; NULL is fine. */
 void svnic_sw_destroy(struct svnic_sw *sw);
 
+/**
+ * Tell the switch that more than one thread forwards through it at once
+ * (under a shared lock): its counters are then added atomically, since two
+ * threads may count the same destination. Off at creation. Call it before
+ * the threads start.
+ */
+void svnic_sw_set_shared(struct svnic_sw *sw, bool shared);
+
 /** @return the number of VPorts the switch was created with. */
 uint16_t svnic_sw_nb_vports(const struct svnic_sw *sw);
 

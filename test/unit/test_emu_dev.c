@@ -9,6 +9,8 @@
  */
 #define _GNU_SOURCE
 #include <errno.h>
+#include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -684,6 +686,8 @@ poll_once(void)
 
 /* the next env_up() builds a device without the statistics pages */
 static bool env_no_stats_page;
+/* and with this many datapath threads (0: one) */
+static unsigned int env_dp_threads;
 
 static const struct svnic_stats_vport *
 stats_block(uint16_t vport)
@@ -723,7 +727,7 @@ env_up(bool uplink)
 		.vf_msix_vectors = 5,
 		.perm_mac = { 0x02, 0x00, 0x5e, 0x00, 0x00, 0x01 },
 		.link_speed = 25000,
-		.datapath_threads = 1,
+		.datapath_threads = env_dp_threads != 0 ? env_dp_threads : 1,
 		.no_stats_page = env_no_stats_page,
 	};
 	unsigned int i;
@@ -2158,6 +2162,101 @@ test_vf_traffic(void)
 }
 
 /*
+ * Datapath thread 1's passes, a round at a time, in a thread of its own that
+ * spins between rounds, so that its passes start the moment the test's own
+ * (thread 0's) do.
+ */
+struct dp_runner {
+	uint32_t go;		/* rounds asked for; UINT32_MAX: stop */
+	uint32_t done;		/* rounds run */
+};
+
+static void *
+dp_runner_main(void *arg)
+{
+	struct dp_runner *r = arg;
+	uint32_t seen = 0, go;
+	unsigned int i;
+
+	for (;;) {
+		while ((go = __atomic_load_n(&r->go, __ATOMIC_ACQUIRE)) == seen)
+			sched_yield();
+		if (go == UINT32_MAX)
+			return NULL;
+		for (i = 0; i < 4; i++)
+			emu_dev_poll(E.dev, 1);
+		seen = go;
+		__atomic_store_n(&r->done, go, __ATOMIC_RELEASE);
+	}
+}
+
+/*
+ * Two datapath threads write into one RX queue at once: the PF's TX is
+ * thread 0's, VF 0's is thread 1's, and both send to VF 1, whose queue 0 is
+ * written by whichever forwards. Round after round, every frame lands
+ * exactly once and whole, and the queue's and the switch's counts are exact.
+ */
+static void
+test_dp_two_threads_one_rx_queue(void)
+{
+	const uint32_t rounds = 10000, k = 15;
+	struct dp_runner run = { 0, 0 };
+	struct svnic_aq_queue_stats qs;
+	struct svnic_aq_vport_stats vs;
+	pthread_t th;
+	uint32_t r, i, j, bad = 0;
+
+	env_dp_threads = 2;
+	env_vf_ports();
+	env_dp_threads = 0;
+	CU_ASSERT_EQUAL_FATAL(pthread_create(&th, NULL, dp_runner_main, &run), 0);
+	for (r = 0; r < rounds; r++) {
+		uint32_t base = (r * 2 * k) % RING_N, from_pf = 0, from_vf = 0;
+
+		rx_post(vf(1), 0, base, 2 * k);
+		for (i = 0; i < k; i++) {
+			uint32_t ti = (r * k + i) % RING_N;
+
+			tx_one(pf(), 0, ti, MAC_VF(1), MAC_PF, 60 + i, 0);
+			tx_one(vf(0), 0, ti, MAC_VF(1), MAC_VF(0), 60 + i, 0);
+		}
+		__atomic_store_n(&run.go, r + 1, __ATOMIC_RELEASE);
+		/* start a little later each round, to sweep across the other's pass */
+		for (i = 0; i < (r % 64) * 8; i++)
+			__atomic_load_n(&run.done, __ATOMIC_RELAXED);
+		for (i = 0; i < 4; i++)
+			emu_dev_poll(E.dev, 0);
+		while (__atomic_load_n(&run.done, __ATOMIC_ACQUIRE) != r + 1)
+			sched_yield();
+		for (j = 0; j < 2 * k; j++) {
+			uint32_t d = (base + j) % RING_N, len = rxd(vf(1), 0, d)->wb.len, ti;
+
+			i = len - 60;
+			ti = (r * k + i) % RING_N;
+			if (rx_status(vf(1), 0, d) != (SVNIC_RXD_ST_DONE | SVNIC_RXD_ST_EOP) ||
+			    len < 60 || i >= k)
+				bad++;
+			else if (rx_matches(vf(1), 0, d, pf(), 0, ti, len))
+				from_pf |= 1u << i;
+			else if (rx_matches(vf(1), 0, d, vf(0), 0, ti, len))
+				from_vf |= 1u << i;
+			else
+				bad++;
+		}
+		if (from_pf != (1u << k) - 1 || from_vf != (1u << k) - 1)
+			bad++;
+	}
+	__atomic_store_n(&run.go, UINT32_MAX, __ATOMIC_RELEASE);
+	pthread_join(th, NULL);
+	CU_ASSERT_EQUAL(bad, 0);
+	CU_ASSERT_EQUAL(queue_stats(SVNIC_AQ_STATS_RXQ, 16, &qs), 0);
+	CU_ASSERT_EQUAL(qs.packets, (uint64_t)rounds * 2 * k);
+	CU_ASSERT_EQUAL(vport_stats(2, &vs), 0);
+	CU_ASSERT_EQUAL(vs.rx_packets, (uint64_t)rounds * 2 * k);
+	env_down();
+}
+
+/*
  * One doorbell of broadcasts to seven RX queues: more deliveries than the
  * datapath writes out at once (it flushes them between two holds of the
  * switch), interleaved queue by queue. Every queue gets every frame, in
@@ -2900,6 +2999,7 @@ static CU_TestInfo sriov_tests[] = {
 	UNIT_TEST(test_sriov_vf_disable_deletes_vports),
 	UNIT_TEST(test_vf_traffic),
 	UNIT_TEST(test_dp_burst_to_many_queues),
+	UNIT_TEST(test_dp_two_threads_one_rx_queue),
 	CU_TEST_INFO_NULL,
 };
 
