@@ -382,6 +382,8 @@ svnic_hw_dma_add(struct svnic_hw *hw, const struct svnic_hw_dma_win *w, int fd, 
 		return ret;
 	}
 	hw->dma[hw->nb_dma++] = *w;
+	SVNIC_DRV_LOG(DEBUG, "%s: DMA window %u: IOVA 0x%" PRIx64 " +0x%" PRIx64 " mapped",
+		      hw->name, hw->nb_dma, w->iova, w->len);
 	return 0;
 }
 
