@@ -55,6 +55,13 @@ fuzz_check(int ret, const struct svnic_devargs *da)
 	    !fuzz_path_ok(da->mgmt, 0) || da->max_vfs > SVNIC_MAX_VFS_MAX ||
 	    (!da->has_max_vfs && da->max_vfs != 0))
 		__builtin_trap();
+	/* representor=: VF ids ascending, each once, and only when given */
+	if (da->has_repr ? da->nb_repr_vfs == 0 : da->nb_repr_vfs != 0)
+		__builtin_trap();
+	for (unsigned int i = 0; i < da->nb_repr_vfs; i++)
+		if (da->repr_vfs[i] >= SVNIC_MAX_VFS_MAX ||
+		    (i > 0 && da->repr_vfs[i] <= da->repr_vfs[i - 1]))
+			__builtin_trap();
 }
 
 int
@@ -81,7 +88,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_check(ret_vf, &vf);
 	if (ret_vf == 0) {
 		/* the VF has its socket and none of the PF's keys */
-		if (vf.has_max_vfs || vf.vf_dir[0] != '\0' || vf.mgmt[0] != '\0')
+		if (vf.has_max_vfs || vf.vf_dir[0] != '\0' || vf.mgmt[0] != '\0' || vf.has_repr)
 			__builtin_trap();
 		if (ret_pf != 0 || strcmp(pf.vfio_user, vf.vfio_user) != 0)
 			__builtin_trap();

@@ -50,7 +50,8 @@ def test_vf_pmd_refuses_the_pf_socket(emu):
     assert_pf_untouched(emu)
 
 
-@pytest.mark.parametrize("arg", ["max_vfs=1", "vf_dir=/tmp", "mgmt=none", "busy_poll=10"])
+@pytest.mark.parametrize("arg", ["max_vfs=1", "vf_dir=/tmp", "mgmt=none", "busy_poll=10",
+                                 "representor=vf0"])
 def test_vf_pmd_refuses_pf_only_devargs(emu, arg):
     code, out = run_guest("net_svnic_vf0,vfio_user=%s,%s" % (emu.sock("pf"), arg))
     key = arg.split("=")[0]

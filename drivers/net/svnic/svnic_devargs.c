@@ -12,6 +12,8 @@
 #include <rte_common.h>
 #include <rte_kvargs.h>
 
+#include <ethdev_driver.h>
+
 #include "svnic_devargs.h"
 #include "svnic_logs.h"
 
@@ -187,6 +189,54 @@ svnic_devargs_handle_vf_mbx(const struct svnic_devargs_ctx *ctx, const char *key
 	return 0;
 }
 
+/*
+ * DPDK's own syntax, parsed by ethdev (as other PMDs do): VF representors
+ * only, each id below SVNIC_MAX_VFS_MAX; whether the device has that many VFs
+ * is for the probe to say.
+ */
+static int
+svnic_devargs_handle_representor(const struct svnic_devargs_ctx *ctx, const char *key,
+				 const char *value)
+{
+	struct svnic_devargs *da = ctx->da;
+	struct rte_eth_devargs eth_da;
+	bool seen[SVNIC_MAX_VFS_MAX] = { false };
+	char buf[128];
+	unsigned int i;
+	int n;
+
+	if (da->has_repr) {
+		SVNIC_INIT_LOG(ERR, "%s: %s given more than once", ctx->name, key);
+		return -EINVAL;
+	}
+	n = value == NULL ? -1 : snprintf(buf, sizeof(buf), "%s=%s", key, value);
+	memset(&eth_da, 0, sizeof(eth_da));
+	if (n < 0 || (size_t)n >= sizeof(buf) || value[0] == '\0' ||
+	    rte_eth_devargs_parse(buf, &eth_da) < 0 || eth_da.nb_representor_ports == 0 ||
+	    eth_da.type != RTE_ETH_REPRESENTOR_VF || eth_da.nb_mh_controllers != 0 ||
+	    eth_da.nb_ports != 0) {
+		SVNIC_INIT_LOG(ERR, "%s: %s=%s: expected VF ids as vf[0-3], vf[0,2] or vf1",
+			       ctx->name, key, value == NULL ? "" : value);
+		return -EINVAL;
+	}
+	for (i = 0; i < eth_da.nb_representor_ports; i++) {
+		uint16_t vf = eth_da.representor_ports[i];
+
+		if (vf >= SVNIC_MAX_VFS_MAX) {
+			SVNIC_INIT_LOG(ERR, "%s: %s=%s: VF %u is past the last possible (%u)",
+				       ctx->name, key, value, vf, SVNIC_MAX_VFS_MAX - 1);
+			return -EINVAL;
+		}
+		seen[vf] = true;
+	}
+	da->nb_repr_vfs = 0;
+	for (i = 0; i < SVNIC_MAX_VFS_MAX; i++)
+		if (seen[i])
+			da->repr_vfs[da->nb_repr_vfs++] = (uint16_t)i;
+	da->has_repr = true;
+	return 0;
+}
+
 static const struct {
 	const char *key;
 	int (*fn)(const struct svnic_devargs_ctx *ctx, const char *key, const char *value);
@@ -198,6 +248,7 @@ static const struct {
 	{ SVNIC_MGMT_ARG, svnic_devargs_handle_mgmt, true },
 	{ SVNIC_VF_MBX_ARG, svnic_devargs_handle_vf_mbx, true },
 	{ SVNIC_BUSY_POLL_ARG, svnic_devargs_handle_busy_poll, true },
+	{ SVNIC_REPRESENTOR_ARG, svnic_devargs_handle_representor, true },
 };
 
 /* One key=value pair, in the order given: the first mistake is the one reported. */

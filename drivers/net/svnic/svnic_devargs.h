@@ -23,7 +23,8 @@
 				SVNIC_VF_DIR_ARG "=<dir> " \
 				SVNIC_MGMT_ARG "=<path>|none " \
 				SVNIC_VF_MBX_ARG "=shared|copied " \
-				SVNIC_BUSY_POLL_ARG "=<0..1000>"
+				SVNIC_BUSY_POLL_ARG "=<0..1000> " \
+				SVNIC_REPRESENTOR_ARG "=vf[<list>]"
 
 /** net_svnic_vf's PARAM_STRING: the VF takes its socket and nothing else. */
 #define SVNIC_VF_PARAM_STRING	SVNIC_VFIO_USER_ARG "=<path>"
@@ -41,6 +42,8 @@
 #define SVNIC_BUSY_POLL_ARG	RTE_PMD_SVNIC_BUSY_POLL_ARG
 #define SVNIC_BUSY_POLL_MAX_US	1000
 #define SVNIC_BUSY_POLL_DEFAULT_US 0
+/** VF representor ports to create, in DPDK's syntax: vf[0-3], vf[0,2], vf1. */
+#define SVNIC_REPRESENTOR_ARG	"representor"
 /*
  * Room vf_dir keeps for "/vf<n>.sock" (n up to 255), so that every VF's
  * socket path fits a sockaddr_un.
@@ -59,6 +62,10 @@ struct svnic_devargs {
 	bool has_vf_mbx;
 	uint16_t busy_poll_us;			/**< SVNIC_BUSY_POLL_DEFAULT_US unless given */
 	bool has_busy_poll;
+	/** VF ids of representor=, ascending, each once */
+	uint16_t repr_vfs[SVNIC_MAX_VFS_MAX];
+	uint16_t nb_repr_vfs;
+	bool has_repr;
 };
 
 /**
@@ -70,7 +77,8 @@ int svnic_devargs_parse(const char *name, const char *args, struct svnic_devargs
 
 /**
  * Parse the argument string of VF device @p name (net_svnic_vf) into @p da:
- * vfio_user only. A PF-only key (max_vfs, vf_dir, mgmt, vf_mbx, busy_poll) is refused with a
+ * vfio_user only. A PF-only key (max_vfs, vf_dir, mgmt, vf_mbx, busy_poll,
+ * representor) is refused with a
  * message that names net_svnic as its driver.
  * @return 0, or -EINVAL with the reason logged; @p da is then zeroed.
  */
