@@ -21,6 +21,7 @@ def test_dpdk_pmdinfo_lists_the_drivers_and_their_devargs():
     assert out.returncode == 0, out.stderr
     drivers = {d["name"]: d for d in json.loads(out.stdout)}
     assert drivers["net_svnic"]["params"].startswith("vfio_user=")
+    assert "representor=vf[<list>]" in drivers["net_svnic"]["params"]
     pci = drivers["net_svnic_pci"]
     assert {"vendor": "5356", "device": "0001"} in pci["pci_ids"]
     assert pci["kmod"] == "vfio-pci"

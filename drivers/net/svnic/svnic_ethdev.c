@@ -21,6 +21,7 @@
 #include "rte_pmd_svnic.h"
 #include "svnic_devargs.h"
 #include "svnic_ethdev.h"
+#include "svnic_repr.h"
 #include "svnic_ethdev_common.h"
 #include "svnic_hw_vfio_user.h"
 #include "svnic_logs.h"
@@ -415,6 +416,11 @@ svnic_dev_infos_get(struct rte_eth_dev *dev, struct rte_eth_dev_info *info)
 	}
 	svnic_dev_infos_rings(info, &ad->ring_lim);
 	info->dev_capa = 0;
+	if (ad->has_switch_domain) {
+		info->switch_info.name = dev->data->name;
+		info->switch_info.domain_id = ad->switch_domain;
+		info->switch_info.port_id = SVNIC_REPR_PF_SWITCH_PORT;
+	}
 	return 0;
 }
 
@@ -634,6 +640,8 @@ svnic_dev_close(struct rte_eth_dev *dev)
 {
 	if (rte_eal_process_type() != RTE_PROC_PRIMARY)
 		return 0;
+	/* representors first: each of their calls is a request to this PF */
+	svnic_repr_close_all(dev);
 	return svnic_ethdev_uninit(dev);
 }
 
@@ -1314,6 +1322,13 @@ svnic_vdev_probe(struct rte_vdev_device *vdev)
 	if (ret < 0)
 		goto release;
 	rte_eth_dev_probing_finish(dev);
+	ret = svnic_repr_create_all(dev, da.repr_vfs, da.nb_repr_vfs);
+	if (ret < 0) {
+		/* the PF is whole: close it as an application would */
+		rte_eth_dev_close(dev->data->port_id);
+		SVNIC_INIT_LOG(ERR, "%s: probe failed: %s", name, strerror(-ret));
+		return ret;
+	}
 	return 0;
 release:
 	rte_eth_dev_release_port(dev);

@@ -62,6 +62,9 @@ struct svnic_adapter {
 		rte_pmd_svnic_vf_state_cb cb;
 		void *arg;
 	} vf_state_cbs[SVNIC_VF_STATE_CBS_MAX];	/* control thread's */
+	/* the VF representors' switch domain, shared with the PF (svnic_repr.c) */
+	uint16_t switch_domain;
+	bool has_switch_domain;
 };
 
 /**
