@@ -16,7 +16,8 @@ cd "$top"
 packages=(
 	gcc clang libclang-rt-14-dev meson ninja-build pkg-config
 	libdpdk-dev dpdk-dev dpdk libnuma-dev libcunit1-dev libjson-c-dev libpcap-dev
-	python3 python3-pytest python3-scapy python3-pyelftools gcovr valgrind iproute2 iputils-ping tcpdump
+	python3 python3-pytest python3-scapy python3-pyelftools python3-docutils gcovr valgrind
+	iproute2 iputils-ping tcpdump
 	dpkg-dev xz-utils
 )
 sdk_headers=(ethdev_driver.h ethdev_vdev.h ethdev_pci.h bus_vdev_driver.h

@@ -140,3 +140,43 @@ def test_no_foreign_prefixes_for_our_symbols():
             if not name.startswith("rte_pmd_svnic_"):
                 bad.append("%s: %s" % (f, name))
     assert bad == [], bad
+
+
+# The directives and roles Sphinx adds to reStructuredText (DPDK's guides use
+# them): plain docutils does not know them, and that is all it may say of them.
+SPHINX_ONLY = re.compile(r'Unknown (directive type|interpreted text role) "(code-block|'
+                         r'literalinclude|toctree|doc|ref)"|No directive entry for "code-block"|'
+                         r'Cannot analyze code')
+
+
+def rst_problems(text):
+    """What docutils reports of @text at warning level or above, Sphinx's own
+    directives aside: a malformed table, a broken literal, a bad title."""
+    import io
+    from docutils.core import publish_doctree
+    from docutils.utils import SystemMessage
+
+    out = io.StringIO()
+    try:
+        publish_doctree(text, settings_overrides={
+            "report_level": 2, "halt_level": 5, "warning_stream": out})
+    except SystemMessage as e:      # halt_level 5 keeps this for the worst
+        out.write(str(e) + "\n")
+    return [m for m in out.getvalue().split("\n")
+            if re.search(r"\((WARNING|ERROR|SEVERE)/\d\)", m) and not SPHINX_ONLY.search(m)]
+
+
+def test_rst_checker_flags_a_malformed_table():
+    bad = "====  ====\na     b\n====  ====\nlonger text   here\n====  ====\n"
+    assert rst_problems(bad)
+    assert rst_problems("Title\n==\n\ntext ``unclosed\n")
+    assert rst_problems(".. code-block:: c\n\n   int x;\n") == []
+
+
+def test_every_doc_page_parses():
+    pages = [f for f in subprocess.run(["git", "ls-files", "doc"], cwd=TOP, check=True,
+                                       capture_output=True, text=True).stdout.split()
+             if f.endswith(".rst")]
+    assert pages
+    bad = {f: rst_problems(read(f)) for f in pages}
+    assert {f: m for f, m in bad.items() if m} == {}
