@@ -342,6 +342,17 @@ guest_caps(uint16_t port, const char *plugin)
 	return 0;
 }
 
+/* One of the port's extended statistics, as "xstat_<name> <value>", if it has it. */
+static void
+guest_print_xstat(uint16_t port, const char *name)
+{
+	uint64_t id, value;
+
+	if (rte_eth_xstats_get_id_by_name(port, name, &id) == 0 &&
+	    rte_eth_xstats_get_by_id(port, &id, &value, 1) == 1)
+		printf("xstat_%s %" PRIu64 "\n", name, value);
+}
+
 /* Stop TX queue 0 alone or the whole port, and say how long it took. */
 static void
 guest_port_stop(uint16_t port, bool txq)
@@ -352,6 +363,7 @@ guest_port_stop(uint16_t port, bool txq)
 
 	printf("%s_ret %d\n%s_us %" PRIu64 "\n", txq ? "txq_stop" : "stop", r,
 	       txq ? "txq_stop" : "stop", us);
+	guest_print_xstat(port, "tx_stop_dropped_descriptors");
 }
 
 int

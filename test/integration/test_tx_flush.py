@@ -78,6 +78,7 @@ def test_pf_port_stopped_right_after_a_burst_sends_it_all(mode):
     assert settled(lambda: uplink_out(emu), FRAMES) == FRAMES, out
     # the stop's wait saw the device finish: it did not run out
     assert "did not send" not in out, out
+    assert res["xstat_tx_stop_dropped_descriptors"] == "0", out
 
 
 @MODES
@@ -95,6 +96,7 @@ def test_vf_port_and_queue_stopped_right_after_a_burst_send_it_all(mode):
             assert res["tx_sent"] == str(FRAMES) and res[key] == "0", out
             assert settled(lambda: w.vf(vf)["tx"], FRAMES) == FRAMES, (vf, out)
             assert "did not send" not in out, out
+            assert res["xstat_tx_stop_dropped_descriptors"] == "0", out
     finally:
         w.close()
 
@@ -114,5 +116,7 @@ def test_stop_gives_up_after_the_bound_and_says_what_it_dropped(mode):
     up_to = "up to " if "--no-head-wb" in mode else ""
     assert re.search(r"port 0 TX queue 0: the device did not send %s%d descriptors within "
                      r"%d us" % (up_to, FRAMES, BOUND_US), out), out
+    # and counts them where an application can see them
+    assert res["xstat_tx_stop_dropped_descriptors"] == str(FRAMES), out
     time.sleep(lag_us / 1e6)        # the device's look comes and goes
     assert uplink_out(emu) == 0, emu.output()

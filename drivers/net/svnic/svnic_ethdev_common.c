@@ -305,7 +305,7 @@ svnic_queue_counters_reset(struct rte_eth_dev *dev)
 		struct svnic_tx_queue *txq = dev->data->tx_queues[i];
 
 		if (txq != NULL)
-			txq->errors = txq->kicks = 0;
+			txq->errors = txq->kicks = txq->stop_dropped = 0;
 	}
 }
 
@@ -313,6 +313,7 @@ static const char *const svnic_xstats_drv_name[SVNIC_XSTATS_DRV_NB] = {
 	"rx_no_eop_errors",	/* descriptors without EOP on a queue without SCATTER */
 	"tx_bad_packets",	/* packets the device could not take, dropped */
 	"tx_doorbell_kicks",	/* KICKs written to wake a sleeping datapath */
+	"tx_stop_dropped_descriptors",	/* left unsent when a stop gave up waiting */
 };
 
 unsigned int
@@ -344,6 +345,7 @@ svnic_xstats_drv_get(const struct rte_eth_dev *dev, struct rte_eth_xstat *xs,
 		if (txq != NULL) {
 			v[1] += txq->errors;
 			v[2] += txq->kicks;
+			v[3] += txq->stop_dropped;
 		}
 	}
 	for (i = 0; i < SVNIC_XSTATS_DRV_NB; i++) {

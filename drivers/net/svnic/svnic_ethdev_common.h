@@ -58,7 +58,7 @@ int svnic_mtu_check_buffers(const struct rte_eth_dev *dev, const char *name, uin
  * The driver's own extended statistics, the same in both drivers: what the
  * queues counted that the device cannot see. SVNIC_XSTATS_DRV_NB entries.
  */
-#define SVNIC_XSTATS_DRV_NB	3
+#define SVNIC_XSTATS_DRV_NB	4
 
 /** Write the names of the driver's xstats into @p names. @return SVNIC_XSTATS_DRV_NB. */
 unsigned int svnic_xstats_drv_names(struct rte_eth_xstat_name *names);

@@ -916,11 +916,13 @@ svnic_tx_queue_flush(struct svnic_tx_queue *txq, unsigned int timeout_us)
 			bool exact = txq->head_wb != NULL;
 			uint16_t from = exact ? __atomic_load_n(txq->head_wb, __ATOMIC_ACQUIRE) :
 				txq->next_clean;
+			uint16_t lost = (uint16_t)((txq->tail - from) & txq->mask);
 
+			txq->stop_dropped += lost;
 			SVNIC_DRV_LOG(WARNING, "port %u TX queue %u: the device did not send "
 				      "%s%u descriptors within %u us; they are dropped",
 				      txq->port_id, txq->queue_id, exact ? "" : "up to ",
-				      (uint16_t)((txq->tail - from) & txq->mask), timeout_us);
+				      lost, timeout_us);
 			return -ETIMEDOUT;
 		}
 		rte_delay_us_sleep(20);

@@ -93,6 +93,8 @@ struct svnic_tx_queue {
 	uint16_t port_id;
 	uint64_t errors;		/* packets dropped: too many segments, bad length */
 	uint64_t kicks;
+	/* descriptors a stop gave up on (svnic_tx_queue_flush); "up to" without head WB */
+	uint64_t stop_dropped;
 	/* cold */
 	const struct rte_memzone *mz;
 	uint64_t ring_iova;
