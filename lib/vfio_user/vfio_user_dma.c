@@ -56,12 +56,13 @@ vfio_user_dma_create(uint32_t max_maps, struct vfio_user_dma **out)
 	return 0;
 }
 
+/* Release @p a once no window is mapped in it. */
 static void
-vfio_user_dma_arena_put(struct vfio_user_dma *t, struct vfio_user_dma_arena *a)
+vfio_user_dma_arena_drop_unused(struct vfio_user_dma *t, struct vfio_user_dma_arena *a)
 {
 	struct vfio_user_dma_arena **pp;
 
-	if (--a->users > 0)
+	if (a->users > 0)
 		return;
 	for (pp = &t->arenas; *pp != a; pp = &(*pp)->next)
 		;
@@ -70,24 +71,30 @@ vfio_user_dma_arena_put(struct vfio_user_dma *t, struct vfio_user_dma_arena *a)
 	free(a);
 }
 
+/*
+ * Reserve [@p addr, + @p len) of @p a again after a window left it. Should
+ * that fail, the hole stays unmapped and anyone's mmap() may land in it: never
+ * place a window in this arena again.
+ */
+static void
+vfio_user_dma_arena_rereserve(struct vfio_user_dma_arena *a, void *addr, size_t len)
+{
+	if (mmap(addr, len, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
+		 -1, 0) == MAP_FAILED) {
+		munmap(addr, len);
+		a->broken = 1;
+	}
+}
+
 static void
 vfio_user_dma_unmap_one(struct vfio_user_dma *t, struct vfio_user_dma_region *r)
 {
 	struct vfio_user_dma_arena *a = r->arena;
 
 	if (a != NULL) {
-		/*
-		 * Put the reservation back over the hole. Should that fail, the hole
-		 * stays unmapped and anyone's mmap() may land in it: never place a
-		 * window in this arena again.
-		 */
-		if (mmap(r->map_base, (size_t)r->map_len, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-			 -1, 0) == MAP_FAILED) {
-			munmap(r->map_base, r->map_len);
-			a->broken = 1;
-		}
-		vfio_user_dma_arena_put(t, a);
+		vfio_user_dma_arena_rereserve(a, r->map_base, (size_t)r->map_len);
+		a->users--;
+		vfio_user_dma_arena_drop_unused(t, a);
 	} else if (r->map_base != NULL) {
 		munmap(r->map_base, r->map_len);
 	}
@@ -254,16 +261,9 @@ vfio_user_dma_mmap(struct vfio_user_dma *t, struct vfio_user_dma_region *r, int 
 			r->vaddr = p;
 			return 0;
 		}
-		/*
-		 * A failed MAP_FIXED may have taken the reservation there with it:
-		 * put it back, or give up on the arena as unmap does.
-		 */
-		if (mmap(a->va + (r->iova - a->iova), (size_t)r->len, PROT_NONE,
-			 MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE | MAP_FIXED,
-			 -1, 0) == MAP_FAILED)
-			a->broken = 1;
-		a->users++;
-		vfio_user_dma_arena_put(t, a);
+		/* a failed MAP_FIXED may have taken the reservation there with it */
+		vfio_user_dma_arena_rereserve(a, a->va + (r->iova - a->iova), (size_t)r->len);
+		vfio_user_dma_arena_drop_unused(t, a);
 	}
 	p = mmap(NULL, (size_t)r->map_len, prot, MAP_SHARED, fd, (off_t)(r->offset - delta));
 	if (p == MAP_FAILED)
