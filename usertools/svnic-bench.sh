@@ -27,6 +27,7 @@ window=3
 build=build
 hugepages=512
 use_huge=1
+page_files=0
 keep=0
 sizes=(64 1500)
 peers=(svnic memif vhost)
@@ -48,6 +49,10 @@ usage() {
 	  --build DIR     build tree with svnic-emu and the PMD (default build)
 	  --hugepages N   2 MiB pages to reserve for the hugepage runs (default 512)
 	  --no-hugepages  only the runs without hugepages
+	  --page-files    hugepage runs without --single-file-segments: one file
+	                  (one DMA window for svnic) per hugepage, DPDK's default;
+	                  vhost is left out of them (virtio-user shares at most 8
+	                  memory regions, and its link never comes up)
 	  --keep          keep the work directory (every process's log) and say where
 	  --control-only  only the control-plane measurements (VF bring-up, config
 	                  reads, VF reset, mailbox round trips)
@@ -64,6 +69,7 @@ while [ $# -gt 0 ]; do
 	--build) build=${2:?}; shift ;;
 	--hugepages) hugepages=${2:?}; shift ;;
 	--no-hugepages) use_huge=0 ;;
+	--page-files) page_files=1 ;;
 	--keep) keep=1 ;;
 	--control-only) control=only ;;
 	--no-control) control=no ;;
@@ -290,8 +296,11 @@ for round in $(seq "$rounds"); do
 	for huge in "${huge_modes[@]}"; do
 		hargs=()
 		[ "$huge" = yes ] && hargs=(--huge-dir "$huge_dir")
+		[ "$huge" = yes ] && [ "$page_files" = 1 ] && hargs+=(--page-files)
 		for size in "${sizes[@]}"; do
 			for peer in "${peers[@]}"; do
+				[ "$huge" = yes ] && [ "$page_files" = 1 ] && [ "$peer" = vhost ] &&
+					continue
 				run_helper --peer "$peer" --size "$size" --round "$round" \
 					"${hargs[@]}" || true
 			done
@@ -303,4 +312,5 @@ report_args=(--rounds "$rounds" --far-cpu "$far_cpu" --near-cpu "$near_cpu"
 	--warmup "$warmup" --window "$window" --memcpy "$work/memcpy.txt")
 [ -n "$svnic_error" ] && report_args+=(--svnic-error "$svnic_error")
 [ -n "$huge_note" ] && report_args+=(--huge-note "$huge_note")
+[ "$page_files" = 1 ] && report_args+=(--page-files)
 python3 "$bench/svnic_bench_report.py" "${report_args[@]}" "$work/results.jsonl"

@@ -187,7 +187,8 @@ def testpmd_argv(args, cpu, prefix, vdev, extra_eal=()):
     # The main lcore (command line, asleep in read) and the forwarding lcore share
     # the CPU: testpmd needs both, and the process gets one core.
     mem = (["--no-huge", "-m", "1024"] if not args.huge else
-           ["--huge-dir", args.huge_dir, "--single-file-segments", "-m", "256"])
+           ["--huge-dir", args.huge_dir] +
+           ([] if args.page_files else ["--single-file-segments"]) + ["-m", "256"])
     return (["taskset", "-c", str(cpu), "stdbuf", "-oL", "-eL", args.testpmd,
              "--lcores", "0@%d,1@%d" % (cpu, cpu), "--file-prefix", prefix, "--no-pci"]
             + mem + list(extra_eal) + ["--vdev", vdev, "--"]
@@ -377,6 +378,8 @@ def main():
     ap.add_argument("--peer", choices=PEERS, required=True)
     ap.add_argument("--size", type=int, default=64)
     ap.add_argument("--huge-dir", help="hugetlbfs mount: run on hugepages")
+    ap.add_argument("--page-files", action="store_true",
+                    help="with --huge-dir: one file per hugepage (no --single-file-segments)")
     ap.add_argument("--round", type=int, default=0)
     ap.add_argument("--warmup", type=float, default=2.0)
     ap.add_argument("--window", type=float, default=3.0)
